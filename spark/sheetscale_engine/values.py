@@ -1,0 +1,445 @@
+"""Excel's value model as a Spark struct column (XV): number, text, logical, blank or error per cell.
+
+Every Excel-facing column inside the engine has the type ``XV_TYPE``::
+
+    struct<k: tinyint, n: double, s: string, b: boolean>
+
+- ``k`` is the kind: ``BLANK`` 0, ``NUMBER`` 1, ``TEXT`` 2, ``LOGICAL`` 3, ``ERROR`` 4;
+- ``n`` the number when k = NUMBER (dates are 1900-system serial numbers);
+- ``s`` the text when k = TEXT, or the error code ("#N/A", "#DIV/0!", ...) when k = ERROR;
+- ``b`` the logical when k = LOGICAL.
+
+Everything here builds native Spark expressions (no Python UDFs), so a whole formula compiles into
+one projection that Spark can code-generate.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Final
+
+from pyspark.sql import Column
+from pyspark.sql import functions as F  # noqa: N812 (PySpark's convention)
+from pyspark.sql.types import BooleanType, ByteType, DoubleType, StringType, StructField, StructType
+
+BLANK: Final = 0
+NUMBER: Final = 1
+TEXT: Final = 2
+LOGICAL: Final = 3
+ERROR: Final = 4
+
+KIND_NAMES: Final[dict[int, str]] = {
+    BLANK: "blank",
+    NUMBER: "number",
+    TEXT: "text",
+    LOGICAL: "logical",
+    ERROR: "error",
+}
+
+XV_TYPE: Final = StructType(
+    [
+        StructField("k", ByteType(), nullable=False),
+        StructField("n", DoubleType(), nullable=True),
+        StructField("s", StringType(), nullable=True),
+        StructField("b", BooleanType(), nullable=True),
+    ]
+)
+
+_SCHEMA_PATH: Final = Path(__file__).resolve().parents[2] / "schema" / "config.schema.json"
+
+# Error codes used by the engine itself (all of them are members of the schema's ErrorCode enum,
+# which a test checks): one name per code so that a typo is a NameError, not a new error value.
+NULL_ERROR: Final = "#NULL!"
+DIV0: Final = "#DIV/0!"
+VALUE: Final = "#VALUE!"
+REF: Final = "#REF!"
+NAME: Final = "#NAME?"
+NUM: Final = "#NUM!"
+NA: Final = "#N/A"
+
+
+@cache
+def error_codes() -> tuple[str, ...]:
+    """The Excel error codes of the config contract (schema $defs.ErrorCode), in schema order."""
+    schema = json.loads(_SCHEMA_PATH.read_text(encoding="utf-8"))
+    codes: list[str] = schema["$defs"]["ErrorCode"]["enum"]
+    return tuple(codes)
+
+
+# --------------------------------------------------------------------------------------------
+# Constructors
+# --------------------------------------------------------------------------------------------
+
+
+def xv_of(
+    k: Column | int, n: Column | None = None, s: Column | None = None, b: Column | None = None
+) -> Column:
+    """Build an XV struct from its parts (parts left out are null)."""
+    kind = F.lit(k) if isinstance(k, int) else k
+    return F.struct(
+        kind.cast("tinyint").alias("k"),
+        (n if n is not None else F.lit(None)).cast("double").alias("n"),
+        (s if s is not None else F.lit(None)).cast("string").alias("s"),
+        (b if b is not None else F.lit(None)).cast("boolean").alias("b"),
+    )
+
+
+def xv_blank() -> Column:
+    """A blank cell (an empty cell, not empty text)."""
+    return xv_of(BLANK)
+
+
+def xv_number(col: Column | float | int) -> Column:
+    """A number; a null becomes blank and NaN/±Infinity (which Excel has not) become #NUM!."""
+    n = F.lit(float(col)) if isinstance(col, (int, float)) else col.cast("double")
+    return (
+        F.when(n.isNull(), xv_blank())
+        .when(F.isnan(n) | (F.abs(n) == F.lit(float("inf"))), xv_error(NUM))
+        .otherwise(xv_of(NUMBER, n=n))
+    )
+
+
+def xv_number_unchecked(n: Column) -> Column:
+    """A number known to be finite and non-null (saves the checks of ``xv_number``)."""
+    return xv_of(NUMBER, n=n)
+
+
+def xv_text(col: Column | str) -> Column:
+    """Text; a null becomes blank (the empty string stays empty text, which is not blank)."""
+    if isinstance(col, str):
+        return xv_of(TEXT, s=F.lit(col))
+    return F.when(col.isNull(), xv_blank()).otherwise(xv_of(TEXT, s=col.cast("string")))
+
+
+def xv_logical(col: Column | bool) -> Column:
+    """A logical (TRUE/FALSE); a null becomes blank."""
+    if isinstance(col, bool):
+        return xv_of(LOGICAL, b=F.lit(col))
+    return F.when(col.isNull(), xv_blank()).otherwise(xv_of(LOGICAL, b=col.cast("boolean")))
+
+
+def xv_error(code: str) -> Column:
+    """An Excel error value such as "#N/A" (must be one of the schema's error codes)."""
+    if code not in error_codes():
+        raise ValueError(f"{code!r} is not an Excel error code; expected one of {', '.join(error_codes())}")
+    return xv_of(ERROR, s=F.lit(code))
+
+
+def xv_error_col(col: Column) -> Column:
+    """An error value whose code comes from a string column (null becomes blank)."""
+    return F.when(col.isNull(), xv_blank()).otherwise(xv_of(ERROR, s=col))
+
+
+def xv_literal(value: float | int | str | bool | None) -> Column:
+    """An XV constant from a Python value (None is blank; error codes need ``xv_error``)."""
+    if value is None:
+        return xv_blank()
+    if isinstance(value, bool):
+        return xv_logical(value)
+    if isinstance(value, (int, float)):
+        return xv_number(value)
+    return xv_text(value)
+
+
+# --------------------------------------------------------------------------------------------
+# Predicates and parts
+# --------------------------------------------------------------------------------------------
+
+
+def kind(xv: Column) -> Column:
+    return xv.getField("k")
+
+
+def num(xv: Column) -> Column:
+    return xv.getField("n")
+
+
+def text(xv: Column) -> Column:
+    return xv.getField("s")
+
+
+def logical(xv: Column) -> Column:
+    return xv.getField("b")
+
+
+def error_code(xv: Column) -> Column:
+    """The error code when the value is an error, else null."""
+    return F.when(is_error(xv), xv.getField("s"))
+
+
+def is_blank(xv: Column) -> Column:
+    return kind(xv) == BLANK
+
+
+def is_number(xv: Column) -> Column:
+    return kind(xv) == NUMBER
+
+
+def is_text(xv: Column) -> Column:
+    return kind(xv) == TEXT
+
+
+def is_logical(xv: Column) -> Column:
+    return kind(xv) == LOGICAL
+
+
+def is_error(xv: Column) -> Column:
+    return kind(xv) == ERROR
+
+
+# --------------------------------------------------------------------------------------------
+# Numbers: 15 significant digits and the General format
+# --------------------------------------------------------------------------------------------
+
+
+def sci15(n: Column) -> Column:
+    """The number in scientific notation with 15 significant digits, e.g. "3.00000000000000E-01".
+
+    Java's formatter rounds the shortest decimal representation of the double half away from
+    zero, which is how Excel sees a double: 0.1+0.2 is 0.3, 2.675 is 2.675 (not 2.67499...).
+    -0.0 is normalised to 0.0.
+    """
+    return F.format_string("%.14E", F.when(n == 0, F.lit(0.0)).otherwise(n))
+
+
+def round15(n: Column) -> Column:
+    """The double nearest to the number rounded to 15 significant digits (Excel's precision)."""
+    return sci15(n).cast("double")
+
+
+def general_text(n: Column) -> Column:
+    """Number → text as Excel's General format does it (``=A1&""``).
+
+    Up to 15 significant digits, no trailing zeros, no thousands separator; plain notation for
+    decimal exponents -14..14 (``10000000`` → "10000000", ``0.1+0.2`` → "0.3"), otherwise
+    scientific in Excel's style ("1E+21", "1.23456789012346E+15", "1E-15").
+    """
+    e_str = sci15(n)
+    negative = F.substring(e_str, 1, 1) == "-"
+    body = F.regexp_replace(e_str, "^-", "")
+    mantissa = F.concat(F.substring(body, 1, 1), F.substring(body, 3, 14))
+    digits = F.regexp_replace(mantissa, "0+$", "")
+    exp = F.substring_index(body, "E", -1).cast("int")
+    n_digits = F.length(digits)
+    fixed_big = _fixed_nonneg_exp(digits, n_digits, exp)
+    fixed_small = F.concat(F.lit("0."), repeat_text(F.lit("0"), -exp - 1), digits)
+    scientific = F.concat(
+        F.substring(digits, 1, 1),
+        F.when(n_digits > 1, F.concat(F.lit("."), _substr_from(digits, F.lit(2)))).otherwise(F.lit("")),
+        F.lit("E"),
+        F.when(exp < 0, F.lit("-")).otherwise(F.lit("+")),
+        F.when(F.abs(exp) < 10, F.lit("0")).otherwise(F.lit("")),
+        F.abs(exp).cast("string"),
+    )
+    unsigned = (
+        F.when(digits == "", F.lit("0"))
+        .when((exp >= 15) | (exp <= -15), scientific)
+        .when(exp >= 0, fixed_big)
+        .otherwise(fixed_small)
+    )
+    return F.when(digits == "", F.lit("0")).otherwise(
+        F.concat(F.when(negative, F.lit("-")).otherwise(F.lit("")), unsigned)
+    )
+
+
+def repeat_text(s: Column, times: Column) -> Column:
+    """``s`` repeated ``times`` times (a Column count; PySpark's F.repeat only takes an int)."""
+    return F.call_function("repeat", s, times)
+
+
+def _substr_from(s: Column, start: Column) -> Column:
+    """s from 1-based position ``start`` to the end (Column positions; F.substring needs ints)."""
+    return s.substr(start, F.length(s) + 1)
+
+
+def _fixed_nonneg_exp(digits: Column, n_digits: Column, exp: Column) -> Column:
+    int_len = exp + 1
+    padded = F.concat(digits, repeat_text(F.lit("0"), int_len - n_digits))
+    return F.when(n_digits <= int_len, padded).otherwise(
+        F.concat(digits.substr(F.lit(1), int_len), F.lit("."), _substr_from(digits, int_len + 1))
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Coercions
+# --------------------------------------------------------------------------------------------
+
+# Text that Excel's operators accept as a number: optional sign, optional currency sign, digits
+# with optional thousands separators, decimals, an exponent, a trailing percent sign.
+_NUMBER_TEXT: Final = r"^[+-]?\$?(\d{1,3}(,\d{3})+|\d*)(\.\d*)?([eE][+-]?\d+)?%?$"
+
+
+def date_serial(date_col: Column, date_system: str = "1900") -> Column:
+    """A Spark date → Excel serial number (1900 system with its phantom 1900-02-29, or 1904)."""
+    if date_system == "1904":
+        return F.datediff(date_col, F.lit("1904-01-01").cast("date")).cast("double")
+    days = F.datediff(date_col, F.lit("1899-12-30").cast("date"))
+    # Serial 60 is the phantom 1900-02-29: real dates before 1900-03-01 are one lower.
+    return F.when(date_col < F.lit("1900-03-01").cast("date"), days - 1).otherwise(days).cast("double")
+
+
+def serial_date(serial: Column, date_system: str = "1900") -> Column:
+    """An Excel serial number (whole days) → Spark date (serial 60 of 1900 gives 1900-02-28)."""
+    whole = F.floor(serial).cast("int")
+    if date_system == "1904":
+        return F.date_add(F.lit("1904-01-01").cast("date"), whole)
+    return F.date_add(F.lit("1899-12-30").cast("date"), F.when(whole < 61, whole + 1).otherwise(whole))
+
+
+def text_to_number(s: Column, date_system: str = "1900") -> Column:
+    """Text → double as Excel's operators coerce it, null when Excel would give #VALUE!.
+
+    Accepts numbers with thousands separators, a currency sign, an exponent or a percent sign, and
+    dates written as yyyy-mm-dd or m/d/yyyy (which Excel reads as date serials, US locale).
+    """
+    t = F.trim(s)
+    negative = t.startswith("-")
+    plain = F.regexp_replace(F.regexp_replace(t, r"[$,%]", ""), r"^[+-]", "")
+    magnitude = plain.cast("double")
+    percent = t.endswith("%")
+    value = F.when(negative, -magnitude).otherwise(magnitude)
+    value = F.when(percent, value / 100).otherwise(value)
+    numeric_ok = t.rlike(_NUMBER_TEXT) & t.rlike(r"\d")
+    iso = F.to_date(F.regexp_extract(t, r"^(\d{4}-\d{1,2}-\d{1,2})$", 1), "yyyy-M-d")
+    us = F.to_date(F.regexp_extract(t, r"^(\d{1,2}/\d{1,2}/\d{4})$", 1), "M/d/yyyy")
+    as_date = F.coalesce(iso, us)
+    return F.when(numeric_ok, value).when(as_date.isNotNull(), date_serial(as_date, date_system))
+
+
+def to_number(xv: Column, date_system: str = "1900") -> Column:
+    """XV → XV number as Excel's arithmetic coerces: blank 0, TRUE 1, numeric text, else #VALUE!."""
+    k = kind(xv)
+    parsed = text_to_number(text(xv), date_system)
+    return (
+        F.when(k == NUMBER, xv)
+        .when(k == BLANK, xv_number_unchecked(F.lit(0.0)))
+        .when(k == LOGICAL, xv_number_unchecked(F.when(logical(xv), 1.0).otherwise(0.0)))
+        .when(k == ERROR, xv)
+        .when(parsed.isNotNull(), xv_number_unchecked(parsed))
+        .otherwise(xv_error(VALUE))
+    )
+
+
+def logical_text(b: Column) -> Column:
+    return F.when(b, F.lit("TRUE")).otherwise(F.lit("FALSE"))
+
+
+def to_text_raw(xv: Column) -> Column:
+    """The text of a non-error XV as Excel's text operations see it (null for errors)."""
+    k = kind(xv)
+    return (
+        F.when(k == TEXT, text(xv))
+        .when(k == NUMBER, general_text(num(xv)))
+        .when(k == BLANK, F.lit(""))
+        .when(k == LOGICAL, logical_text(logical(xv)))
+    )
+
+
+def to_text(xv: Column) -> Column:
+    """XV → XV text (General format for numbers, "TRUE"/"FALSE", blank ""); errors stay errors."""
+    return F.when(is_error(xv), xv).otherwise(xv_of(TEXT, s=to_text_raw(xv)))
+
+
+def to_logical(xv: Column) -> Column:
+    """XV → XV logical: numbers ≠ 0 are TRUE, blank FALSE, text "TRUE"/"FALSE", else #VALUE!."""
+    k = kind(xv)
+    upper = F.upper(F.trim(text(xv)))
+    return (
+        F.when(k == LOGICAL, xv)
+        .when(k == NUMBER, xv_of(LOGICAL, b=num(xv) != 0))
+        .when(k == BLANK, xv_logical(False))
+        .when(k == ERROR, xv)
+        .when(upper == "TRUE", xv_logical(True))
+        .when(upper == "FALSE", xv_logical(False))
+        .otherwise(xv_error(VALUE))
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Keys for matching and sorting
+# --------------------------------------------------------------------------------------------
+
+
+def match_key(xv: Column) -> Column:
+    """A string key equal for two values exactly when Excel's exact-match lookup matches them.
+
+    Kind-tagged (the number 1 never equals the text "1"), text lower-cased (case-insensitive) and
+    not trimmed, numbers compared on 15 significant digits, blank only equals blank.
+    """
+    k = kind(xv)
+    payload = (
+        F.when(k == NUMBER, sci15(num(xv)))
+        .when(k == TEXT, F.lower(text(xv)))
+        .when(k == LOGICAL, logical_text(logical(xv)))
+        .when(k == ERROR, text(xv))
+        .otherwise(F.lit(""))
+    )
+    return F.concat(k.cast("string"), F.lit(":"), payload)
+
+
+# Ascending rank of each kind in Excel's sort: numbers < text < logicals < errors (blanks apart).
+_SORT_RANK: Final[dict[int, int]] = {NUMBER: 0, TEXT: 1, LOGICAL: 2, ERROR: 3}
+
+
+def sort_keys(xv: Column, descending: bool = False) -> list[Column]:
+    """Spark sort columns for Excel's order; blanks last in both directions, errors all equal.
+
+    Use with a stable tie-breaker (the ``__row`` column) appended by the caller.
+    """
+    k = kind(xv)
+    rank = F.when(k == NUMBER, F.lit(_SORT_RANK[NUMBER]))
+    for key in (TEXT, LOGICAL, ERROR):
+        rank = rank.when(k == key, F.lit(_SORT_RANK[key]))
+    rank = rank.otherwise(F.lit(None))
+    blank_last = F.when(k == BLANK, F.lit(1)).otherwise(F.lit(0))
+    number = F.when(k == NUMBER, num(xv))
+    lowered = F.when(k == TEXT, F.lower(text(xv)))
+    flag = F.when(k == LOGICAL, logical(xv))
+    parts = [rank, number, lowered, flag]
+    ordered = [p.desc_nulls_last() if descending else p.asc_nulls_last() for p in parts]
+    return [blank_last.asc(), *ordered]
+
+
+def xv_to_json_value(row_value: object) -> object:
+    """A collected XV (a Row or dict) → the JSON encoding of the contract.
+
+    number → number, text → string, logical → bool, blank → None, error → {"error": code}.
+    Numbers that are whole are returned as int so that JSON shows 3, not 3.0.
+    """
+    if row_value is None:
+        return None
+    get = row_value.asDict() if hasattr(row_value, "asDict") else row_value
+    if not isinstance(get, dict):
+        raise TypeError(f"not an XV value: {row_value!r}")
+    k = get["k"]
+    if k == NUMBER:
+        n = float(get["n"])
+        return int(n) if n.is_integer() and abs(n) < 2**53 else n
+    if k == TEXT:
+        return str(get["s"])
+    if k == LOGICAL:
+        return bool(get["b"])
+    if k == ERROR:
+        return {"error": str(get["s"])}
+    return None
+
+
+def xv_from_bool(col: Column) -> Column:
+    """A Spark boolean column → XV logical (null → blank)."""
+    return xv_logical(col)
+
+
+def xv_from_json(j: Column) -> Column:
+    """A JSON-encoded value (the contract's encoding) → XV: null blank, number, string, bool, error."""
+    t = F.trim(j)
+    as_text = F.from_json(F.concat(F.lit("["), t, F.lit("]")), "array<string>").getItem(0)
+    return (
+        F.when(t.isNull() | (t == "null"), xv_blank())
+        .when(t == "true", xv_logical(True))
+        .when(t == "false", xv_logical(False))
+        .when(t.startswith('"'), xv_of(TEXT, s=as_text))
+        .when(t.startswith("{"), xv_of(ERROR, s=F.get_json_object(t, "$.error")))
+        .otherwise(xv_number(t.cast("double")))
+    )
