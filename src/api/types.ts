@@ -1,0 +1,104 @@
+/**
+ * The backend's HTTP API as the add-in sees it (contract: backend/ serves /openapi.json).
+ * Values in rows use the JSON value encoding: number, string, boolean, null = blank,
+ * {"error": "#N/A"} = an Excel error.
+ */
+import type { ColumnType, ErrorCode, SheetscaleConfig } from '../config/types.generated';
+
+/** One cell value as the backend and the engine exchange it. */
+export type CellValue = number | string | boolean | null | { error: ErrorCode | string };
+
+/** A column of a dataset, an upload or a result. */
+export interface ColumnInfo {
+  name: string;
+  type: ColumnType;
+}
+
+export interface Me {
+  user: string;
+  groups: string[];
+  admin: boolean;
+}
+
+export interface Dataset {
+  id: string;
+  name: string;
+  description?: string;
+  columns: ColumnInfo[];
+  rowCount?: number;
+}
+
+export interface DatasetSample {
+  columns: ColumnInfo[];
+  rows: CellValue[][];
+}
+
+export interface ValidationResult {
+  ok: boolean;
+  errors?: { path: string; message: string }[];
+}
+
+/** summary.json of a run (engine contract). Only the fields the add-in reads are typed strictly. */
+export interface RunSummary {
+  status: string;
+  engine: string;
+  engineVersion?: string;
+  configHash?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  today?: string;
+  rowCount: number;
+  columns: ColumnInfo[];
+  firstRows: CellValue[][];
+  totals?: Record<string, number>;
+  pivots?: { name: string; header: CellValue[]; rows: CellValue[][] }[];
+  steps?: { id: string; op: string; rowsIn?: number; rowsOut?: number; errors?: Record<string, number> }[];
+  badRows?: { count: number };
+  result?: { format: string; path: string; rowCount: number };
+}
+
+export interface PreviewResult {
+  summary: RunSummary;
+  rows: CellValue[][];
+}
+
+/** Inputs of a preview: rows taken from the workbook, or a catalog dataset's sample. */
+export type PreviewInput = { rows: CellValue[][] } | { dataset: string };
+
+export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'dead';
+
+export interface Job {
+  id: string;
+  user: string;
+  state: JobState;
+  progress: number;
+  phase?: string;
+  attempts: number;
+  createdAt: string;
+  startedAt?: string;
+  finishedAt?: string;
+  datasets: string[];
+  configHash: string;
+  error?: { code: string; message: string; step?: string };
+  rowCount?: number;
+}
+
+/** Where a source's full data comes from when a job runs. */
+export type SourceBinding = { dataset: string } | { upload: string };
+
+export interface JobRequest {
+  config: SheetscaleConfig;
+  bindings: Record<string, SourceBinding>;
+}
+
+export interface RowsPage {
+  columns: ColumnInfo[];
+  rows: CellValue[][];
+  offset: number;
+  total: number;
+}
+
+/** True when a job will not change any more. */
+export function isFinished(state: JobState): boolean {
+  return state === 'succeeded' || state === 'failed' || state === 'cancelled' || state === 'dead';
+}
