@@ -25,6 +25,8 @@ class Checker {
   /** The flowing table's columns, in order; null when the main source is unknown (nothing to check). */
   private columns: string[] | null = null;
   private readonly pivots = new Map<string, number>();
+  /** Columns that existed and were removed, with how: the hint for a later reference. */
+  private readonly gone = new Map<string, string>();
 
   constructor(
     private readonly config: SheetscaleConfig,
@@ -87,14 +89,26 @@ class Checker {
 
   private column(name: string, at: PathSegment[]): void {
     if (this.columns !== null && !this.columns.includes(name)) {
-      this.add(at, `unknown column ${q(name)}${didYouMean(name, this.columns)}`);
+      const how = this.gone.get(name);
+      this.add(at, `unknown column ${q(name)}${how === undefined ? didYouMean(name, this.columns) : ` (${how})`}`);
     }
+  }
+
+  /** The table's columns become `next`; the ones left behind are remembered with `how`. */
+  private replaceColumns(next: string[], how: string): void {
+    if (this.columns === null) return;
+    for (const c of this.columns) if (!next.includes(c)) this.gone.set(c, how);
+    for (const c of next) this.gone.delete(c);
+    this.columns = next;
   }
 
   private newColumn(name: string, at: PathSegment[]): void {
     if (this.columns === null) return;
     if (this.columns.includes(name)) this.add(at, `column ${q(name)} already exists`);
-    else this.columns.push(name);
+    else {
+      this.columns.push(name);
+      this.gone.delete(name);
+    }
   }
 
   private source(name: string, at: PathSegment[]): Source | undefined {
@@ -206,7 +220,7 @@ class Checker {
           if (next.includes(a.as)) this.add([...at, 'aggregates', j, 'as'], `column ${q(a.as)} already exists`);
           else next.push(a.as);
         });
-        this.columns = next;
+        this.replaceColumns(next, `dropped by group step steps[${at[1] as number}]`);
         return;
       }
       case 'selectColumns': {
@@ -216,7 +230,10 @@ class Checker {
           if (next.includes(c)) this.add([...at, 'columns', j], `column ${q(c)} is listed twice`);
           else next.push(c);
         });
-        if (this.columns !== null) this.columns = next.filter((c) => (this.columns as string[]).includes(c));
+        if (this.columns !== null) {
+          const current = this.columns;
+          this.replaceColumns(next.filter((c) => current.includes(c)), `dropped by selectColumns step steps[${at[1] as number}]`);
+        }
         return;
       }
       case 'renameColumns':
@@ -227,20 +244,32 @@ class Checker {
           if (index < 0) this.column(r.from, [...at, 'renames', j, 'from']);
           else if (r.to !== r.from && columns.includes(r.to)) {
             this.add([...at, 'renames', j, 'to'], `column ${q(r.to)} already exists`);
-          } else columns[index] = r.to;
+          } else {
+            columns[index] = r.to;
+            if (r.to !== r.from) this.gone.set(r.from, `renamed to ${q(r.to)} by steps[${at[1] as number}]`);
+            this.gone.delete(r.to);
+          }
         });
         return;
       case 'deleteColumns':
         step.columns.forEach((c, j) => {
           this.column(c, [...at, 'columns', j]);
-          if (this.columns !== null) this.columns = this.columns.filter((x) => x !== c);
+          if (this.columns !== null && this.columns.includes(c)) {
+            this.columns = this.columns.filter((x) => x !== c);
+            this.gone.set(c, `deleted by steps[${at[1] as number}]`);
+          }
         });
         return;
       case 'append':
         step.sources.forEach((name, j) => {
           const source = this.source(name, [...at, 'sources', j]);
           if (source === undefined || this.columns === null) return;
-          for (const c of source.columns) if (!this.columns.includes(c.name)) this.columns.push(c.name);
+          for (const c of source.columns) {
+            if (!this.columns.includes(c.name)) {
+              this.columns.push(c.name);
+              this.gone.delete(c.name);
+            }
+          }
         });
         return;
       default:

@@ -33,6 +33,8 @@ class _Checker:
         # The flowing table's columns, in order; None when the main source is unknown.
         self.columns: list[str] | None = None
         self.pivots: dict[str, int] = {}
+        # Columns that existed and were removed, with how: the hint for a later reference.
+        self.gone: dict[str, str] = {}
 
     def add(self, at: Path, message: str) -> None:
         self.issues.append(RawIssue(at, message))
@@ -98,7 +100,20 @@ class _Checker:
 
     def column(self, name: str, at: Path) -> None:
         if self.columns is not None and name not in self.columns:
-            self.add(at, f"unknown column {quote(name)}{did_you_mean(name, self.columns)}")
+            how = self.gone.get(name)
+            hint = did_you_mean(name, self.columns) if how is None else f" ({how})"
+            self.add(at, f"unknown column {quote(name)}{hint}")
+
+    def replace_columns(self, nxt: list[str], how: str) -> None:
+        """The table's columns become ``nxt``; the ones left behind are remembered with ``how``."""
+        if self.columns is None:
+            return
+        for c in self.columns:
+            if c not in nxt:
+                self.gone[c] = how
+        for c in nxt:
+            self.gone.pop(c, None)
+        self.columns = nxt
 
     def new_column(self, name: str, at: Path) -> None:
         if self.columns is None:
@@ -107,6 +122,7 @@ class _Checker:
             self.add(at, f"column {quote(name)} already exists")
         else:
             self.columns.append(name)
+            self.gone.pop(name, None)
 
     def source(self, name: str, at: Path) -> dict[str, Any] | None:
         source = self.sources.get(name)
@@ -207,7 +223,9 @@ class _Checker:
                     selected.append(c)
             if self.columns is not None:
                 current = self.columns
-                self.columns = [c for c in selected if c in current]
+                self.replace_columns(
+                    [c for c in selected if c in current], f"dropped by selectColumns step steps[{at[1]}]"
+                )
         elif op == "renameColumns":
             for j, r in enumerate(step["renames"]):
                 columns = self.columns
@@ -219,11 +237,15 @@ class _Checker:
                     self.add((*at, "renames", j, "to"), f"column {quote(r['to'])} already exists")
                 else:
                     columns[columns.index(r["from"])] = r["to"]
+                    if r["to"] != r["from"]:
+                        self.gone[r["from"]] = f"renamed to {quote(r['to'])} by steps[{at[1]}]"
+                    self.gone.pop(r["to"], None)
         elif op == "deleteColumns":
             for j, c in enumerate(step["columns"]):
                 self.column(c, (*at, "columns", j))
-                if self.columns is not None:
+                if self.columns is not None and c in self.columns:
                     self.columns = [x for x in self.columns if x != c]
+                    self.gone[c] = f"deleted by steps[{at[1]}]"
         elif op == "append":
             for j, name in enumerate(step["sources"]):
                 source = self.source(name, (*at, "sources", j))
@@ -232,6 +254,7 @@ class _Checker:
                 for c in source["columns"]:
                     if c["name"] not in self.columns:
                         self.columns.append(c["name"])
+                        self.gone.pop(c["name"], None)
 
     def check_pivot(self, step: dict[str, Any], at: Path) -> None:
         name: str = step["name"]
@@ -267,7 +290,7 @@ class _Checker:
                 self.add((*at, "aggregates", j, "as"), f"column {quote(a['as'])} already exists")
             else:
                 nxt.append(a["as"])
-        self.columns = nxt
+        self.replace_columns(nxt, f"dropped by group step steps[{at[1]}]")
 
     def check_output(self) -> None:
         output: dict[str, Any] = self.config["output"]
