@@ -197,7 +197,7 @@ class Recorder {
         formulaR1C1: fc.formulaR1C1,
         ...(this.block.table ? { table: this.block.table } : {}),
       };
-      for (const s of fc.translated?.steps ?? []) steps.push({ op: s.op, id: nextId(), ...s, provenance } as Step);
+      for (const s of fc.translated?.steps ?? []) steps.push({ ...s, id: nextId(), provenance } as Step);
       for (let r = data.top; r <= data.bottom; r++) {
         formulaCells.push({ cell: cellAddress(r, fc.sheetColumn), row: r, column: fc.name, formula: withEquals(this.ws.cell(r, fc.sheetColumn).formula ?? fc.formula), expected: this.ws.cell(r, fc.sheetColumn).value, rowIndex: r - data.top });
       }

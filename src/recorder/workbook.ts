@@ -120,10 +120,17 @@ export interface PivotTableInfo {
   location?: { sheet: string; range: RangeAddress };
   /** Its data source: a table name, or a sheet + range. */
   source: { table?: string; sheet?: string; range?: RangeAddress };
+  /** Row fields, outer first. */
   rows: string[];
+  /** Column fields, outer first. The values pseudo-field ("\u03a3Values" — Office's "Values" hierarchy) may appear and is ignored. */
   columns: string[];
   values: PivotDataField[];
   filters: PivotFilterField[];
+  /**
+   * rows: the grand-total ROW at the bottom (Office.js `layout.showColumnGrandTotals`, xlsx
+   * `colGrandTotals`); columns: the grand-total COLUMN at the right (`layout.showRowGrandTotals`,
+   * xlsx `rowGrandTotals`). Same meaning as the config's PivotStep.grandTotals.
+   */
   grandTotals: { rows: boolean; columns: boolean };
 }
 
