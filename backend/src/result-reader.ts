@@ -1,0 +1,181 @@
+/**
+ * Reads a finished job's full result (the engine's OUTPUT/result/, Parquet or CSV part files)
+ * page by page, as typed JSON rows, so that the add-in can stream a whole result into a sheet.
+ */
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { parseCsv } from './csv';
+import { cellFromText, isCellValue, type CellValue, type ColumnType } from './excel-values';
+import { isErrorCode } from '../../src/config/errors';
+import type { Storage } from './storage/storage';
+import { joinUri } from './storage/storage';
+import type { EngineSummary } from './runners/runner';
+
+export interface ResultColumn {
+  name: string;
+  type: string;
+}
+
+export interface ResultPage {
+  columns: ResultColumn[];
+  rows: CellValue[][];
+  offset: number;
+  total: number;
+}
+
+type WorkerReply = { id: number; count?: number; rows?: Array<Record<string, unknown>>; error?: string };
+
+/** One worker thread shared by every read; started on first use. */
+class ParquetWorker {
+  private worker: Worker | null = null;
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (r: WorkerReply) => void; reject: (e: Error) => void }>();
+
+  private ensure(): Worker {
+    if (this.worker) return this.worker;
+    const w = new Worker(path.join(__dirname, 'parquet-worker.mjs'));
+    w.unref();
+    w.on('message', (m: WorkerReply) => {
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      this.pending.delete(m.id);
+      if (m.error) p.reject(new Error(`parquet: ${m.error}`));
+      else p.resolve(m);
+    });
+    w.on('error', (err) => {
+      for (const p of this.pending.values()) p.reject(err);
+      this.pending.clear();
+      this.worker = null;
+    });
+    this.worker = w;
+    return w;
+  }
+
+  call(msg: Record<string, unknown>, transfer?: ArrayBuffer[]): Promise<WorkerReply> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.ensure().postMessage({ ...msg, id }, transfer ?? []);
+    });
+  }
+
+  async close(): Promise<void> {
+    const w = this.worker;
+    this.worker = null;
+    if (w) await w.terminate();
+  }
+}
+
+const XV_KINDS = ['blank', 'number', 'text', 'logical', 'error'] as const;
+
+/** A Parquet cell as a JSON cell: plain values, or the engine's XV struct {k, n, s, b}. */
+export function cellFromParquet(v: unknown): CellValue {
+  if (v == null) return null;
+  if (typeof v === 'number') return Number.isFinite(v) ? v : { error: '#NUM!' };
+  if (typeof v === 'string' || typeof v === 'boolean') return v;
+  if (typeof v === 'object') {
+    const o = v as { k?: unknown; n?: unknown; s?: unknown; b?: unknown; date?: unknown };
+    if (typeof o.k === 'number') {
+      const kind = XV_KINDS[o.k];
+      if (kind === 'number') return typeof o.n === 'number' ? o.n : null;
+      if (kind === 'text') return typeof o.s === 'string' ? o.s : '';
+      if (kind === 'logical') return o.b === true;
+      if (kind === 'error') return { error: typeof o.s === 'string' ? o.s : '#VALUE!' };
+      return null;
+    }
+    if (typeof o.date === 'string') return cellFromText(o.date.slice(0, 10), 'date');
+    if (isCellValue(v)) return v;
+  }
+  return String(v);
+}
+
+/** A CSV result cell as a JSON cell for its column type; error codes stay errors. */
+export function cellFromResultText(text: string, type: string): CellValue {
+  if (type === 'text') return text === '' ? null : text;
+  if (isErrorCode(text)) return { error: text };
+  if (type === 'date' && /^[+-]?\d+(\.\d+)?$/.test(text)) return Number(text);
+  const known: ColumnType[] = ['number', 'text', 'logical', 'date', 'mixed'];
+  return cellFromText(text, known.includes(type as ColumnType) ? (type as ColumnType) : 'mixed');
+}
+
+interface ResultFile {
+  uri: string;
+  format: 'parquet' | 'csv';
+}
+
+export class ResultReader {
+  private readonly worker = new ParquetWorker();
+  private readonly counts = new Map<string, number>();
+  private readonly csvCache = new Map<string, string[][]>();
+
+  constructor(private readonly storage: Storage) {}
+
+  async close(): Promise<void> {
+    await this.worker.close();
+  }
+
+  /** The data files of the result, in order (Spark's part files; markers and checksums skipped). */
+  async files(outputUri: string, summary: EngineSummary): Promise<ResultFile[]> {
+    const dir = joinUri(outputUri, summary.result?.path ?? 'result');
+    const all = await this.storage.list(dir);
+    return all
+      .filter((u) => !/(^|\/)[._]/.test(u.slice(dir.length)))
+      .flatMap((uri): ResultFile[] => (uri.endsWith('.parquet') ? [{ uri, format: 'parquet' }] : uri.endsWith('.csv') ? [{ uri, format: 'csv' }] : []));
+  }
+
+  private async parquetSource(uri: string): Promise<{ path?: string; bytes?: ArrayBuffer }> {
+    if (this.storage.kind === 'local') return { path: uri };
+    const buf = await this.storage.read(uri);
+    if (!buf) throw new Error(`result file ${uri} disappeared`);
+    return { bytes: buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer };
+  }
+
+  private async csvRows(uri: string): Promise<string[][]> {
+    const cached = this.csvCache.get(uri);
+    if (cached) return cached;
+    const buf = await this.storage.read(uri);
+    if (!buf) throw new Error(`result file ${uri} disappeared`);
+    const rows = parseCsv(buf.toString('utf8')).slice(1); // Spark writes a header in every part
+    if (this.csvCache.size > 8) this.csvCache.clear();
+    this.csvCache.set(uri, rows);
+    return rows;
+  }
+
+  private async count(file: ResultFile): Promise<number> {
+    const known = this.counts.get(file.uri);
+    if (known != null) return known;
+    let n: number;
+    if (file.format === 'csv') {
+      n = (await this.csvRows(file.uri)).length;
+    } else {
+      const src = await this.parquetSource(file.uri);
+      n = (await this.worker.call({ op: 'count', ...src }, src.bytes ? [src.bytes] : undefined)).count ?? 0;
+    }
+    this.counts.set(file.uri, n);
+    return n;
+  }
+
+  /** Rows [offset, offset + limit) of the result. */
+  async page(outputUri: string, summary: EngineSummary, offset: number, limit: number): Promise<ResultPage> {
+    const columns = (summary.columns ?? []).map((c) => ({ name: c.name, type: c.type }));
+    const files = await this.files(outputUri, summary);
+    const rows: CellValue[][] = [];
+    let total = 0;
+    for (const file of files) {
+      const n = await this.count(file);
+      const start = Math.max(offset - total, 0);
+      const end = Math.min(offset + limit - total, n);
+      if (start < end) {
+        if (file.format === 'csv') {
+          for (const r of (await this.csvRows(file.uri)).slice(start, end)) rows.push(columns.map((c, i) => cellFromResultText(r[i] ?? '', c.type)));
+        } else {
+          const src = await this.parquetSource(file.uri);
+          const got = await this.worker.call({ op: 'rows', ...src, rowStart: start, rowEnd: end }, src.bytes ? [src.bytes] : undefined);
+          for (const obj of got.rows ?? []) rows.push(columns.map((c) => cellFromParquet(obj[c.name])));
+        }
+      }
+      total += n;
+    }
+    return { columns, rows, offset, total: typeof summary.rowCount === 'number' ? summary.rowCount : total };
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * JSON Schemas shared by the routes: they validate requests, shape responses and feed the
+ * OpenAPI document (@fastify/swagger reads them from the routes).
+ */
+
+export const errorSchema = {
+  $id: 'Error',
+  type: 'object',
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} },
+    },
+  },
+} as const;
+
+/** number, text, logical, blank (null) or {"error": "#N/A"}. */
+export const cellSchema = {
+  anyOf: [{ type: 'number' }, { type: 'string' }, { type: 'boolean' }, { type: 'null' }, { type: 'object', required: ['error'], properties: { error: { type: 'string' } }, additionalProperties: false }],
+} as const;
+
+export const columnSchema = {
+  type: 'object',
+  required: ['name', 'type'],
+  properties: { name: { type: 'string', minLength: 1, maxLength: 255 }, type: { type: 'string', enum: ['number', 'text', 'logical', 'date', 'mixed'] } },
+  additionalProperties: false,
+} as const;
+
+export const rowsSchema = { type: 'array', items: { type: 'array', items: cellSchema } } as const;
+
+export const jobSchema = {
+  $id: 'Job',
+  type: 'object',
+  required: ['id', 'user', 'state', 'progress', 'attempts', 'createdAt', 'datasets', 'configHash'],
+  properties: {
+    id: { type: 'string' },
+    user: { type: 'string' },
+    state: { type: 'string', enum: ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'dead'] },
+    progress: { type: 'number', minimum: 0, maximum: 1 },
+    phase: { type: 'string' },
+    attempts: { type: 'integer' },
+    createdAt: { type: 'string', format: 'date-time' },
+    startedAt: { type: 'string', format: 'date-time' },
+    finishedAt: { type: 'string', format: 'date-time' },
+    datasets: { type: 'array', items: { type: 'string' } },
+    configHash: { type: 'string' },
+    error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' }, step: { type: 'string' }, hint: { type: 'string' } } },
+    steps: { type: 'array', items: { type: 'object', additionalProperties: true } },
+    rowCount: { type: 'integer' },
+  },
+} as const;
+
+export const jobReplySchema = { type: 'object', properties: { job: { $ref: 'Job#' } } } as const;
+
+/** A config is validated by validateConfig (src/config), not here: any object passes this gate. */
+export const configSchema = { type: 'object', description: 'A sheetscale transformation config (schema/config.schema.json, version 1).', additionalProperties: true } as const;
+
+/** The engine's summary.json, passed through as is. */
+export const summarySchema = { type: 'object', additionalProperties: true } as const;
+
+export const errorResponses = {
+  400: { $ref: 'Error#' },
+  401: { $ref: 'Error#' },
+  403: { $ref: 'Error#' },
+  404: { $ref: 'Error#' },
+  409: { $ref: 'Error#' },
+  429: { $ref: 'Error#' },
+} as const;
+
+export const bearer = [{ bearerAuth: [] }];
