@@ -18,6 +18,16 @@ from sheetscale_engine.config.schema_issues import schema_issues
 from sheetscale_engine.config.semantic_issues import semantic_issues
 
 
+def _reject_constant(name: str) -> Any:
+    # Python's json accepts NaN and Infinity; JSON (and the TypeScript validator) does not.
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def parse_json(text: str | bytes) -> Any:
+    """Strict JSON, as JSON.parse reads it."""
+    return json.loads(text, parse_constant=_reject_constant)
+
+
 class ConfigValidationError(ValueError):
     """A config was rejected; ``issues`` holds every problem found, each naming its place."""
 
@@ -40,8 +50,8 @@ def validate_config(
     if isinstance(obj, str):
         text = obj
         try:
-            obj = json.loads(obj)
-        except json.JSONDecodeError as err:
+            obj = parse_json(obj)
+        except ValueError as err:
             return [ConfigIssue("(root)", f"is not valid JSON ({err})")]
     config = obj
     stages: list[Callable[[], list[RawIssue]]] = [
@@ -68,8 +78,8 @@ def load_config(path_or_text: str | Path, *, limits: Mapping[str, int] | None = 
     else:
         raw = path_or_text
     try:
-        config = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        config = parse_json(raw)
+    except ValueError as err:
         raise ConfigValidationError([ConfigIssue("(root)", f"is not valid JSON ({err})")], source) from err
     issues = validate_config(config, text=raw, limits=limits)
     if issues:

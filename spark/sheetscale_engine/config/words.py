@@ -10,7 +10,9 @@ from collections.abc import Iterable
 def js_number(value: float) -> str:
     """A number as JavaScript's ``String(n)`` prints it (so both validators word numbers alike)."""
     if isinstance(value, int):
-        return str(value)
+        if abs(value) <= 2**53:
+            return str(value)
+        value = float(value)  # JavaScript holds every number as a double
     if math.isnan(value):
         return "NaN"
     if math.isinf(value):
