@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app';
-import { signLocalToken } from '../src/local-issuer';
+import { generateLocalIssuerKeys, signLocalToken, type LocalIssuerKeys } from '../src/local-issuer';
 import { createServices, type ServiceOverrides, type Services } from '../src/services';
 import { loadServiceConfig, repoRoot } from '../src/service-config';
 
@@ -63,9 +63,20 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+let sharedKeys: LocalIssuerKeys | null = null;
+
+/** Puts one RSA key pair (made once per test file: key generation is slow) where serve keeps it. */
+export function seedIssuerKeys(stateDir: string): void {
+  sharedKeys ??= generateLocalIssuerKeys();
+  mkdirSync(path.join(stateDir, 'keys'), { recursive: true });
+  writeFileSync(path.join(stateDir, 'keys', 'local-issuer.pem'), sharedKeys.privateKey.export({ format: 'pem', type: 'pkcs8' }));
+  writeFileSync(path.join(stateDir, 'keys', 'local-issuer.kid'), sharedKeys.kid);
+}
+
 /** Builds services + app over a fresh data dir (fake engine unless `env` says otherwise). */
 export async function makeTestApp(env: Record<string, string> = {}, overrides: ServiceOverrides = {}): Promise<TestApp> {
   const data = makeDataDir();
+  seedIssuerKeys(path.join(data.dir, 'state'));
   const config = loadServiceConfig({
     SHEETSCALE_DATA_DIR: path.join(data.dir, 'state'),
     SHEETSCALE_CATALOG: data.catalog,

@@ -15,9 +15,12 @@ export const errorSchema = {
   },
 } as const;
 
-/** number, text, logical, blank (null) or {"error": "#N/A"}. */
+/**
+ * One cell. Checked in code (isCellValue), not by an anyOf here: with the query-string type
+ * coercion the server needs, ajv would coerce a blank (null) to 0 in an anyOf's number branch.
+ */
 export const cellSchema = {
-  anyOf: [{ type: 'number' }, { type: 'string' }, { type: 'boolean' }, { type: 'null' }, { type: 'object', required: ['error'], properties: { error: { type: 'string' } }, additionalProperties: false }],
+  description: 'A cell: number, text, true/false, null (blank) or {"error": "#N/A"}.',
 } as const;
 
 export const columnSchema = {
