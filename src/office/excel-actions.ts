@@ -49,11 +49,14 @@ export async function removeDuplicatesInSample(t: SampleTarget, columnIndexes: n
   });
 }
 
+/** A value field's "Summarize Values By", in Office.js's spelling. */
+export type PivotSummary = 'Sum' | 'Count' | 'Average' | 'Max' | 'Min' | 'Product' | 'CountNumbers' | 'StandardDeviation' | 'StandardDeviationP' | 'Variance' | 'VarianceP';
+
 export interface PivotSpec {
   name: string;
   rows: string[];
   columns: string[];
-  values: { field: string; summarizeBy: Excel.AggregationFunction }[];
+  values: { field: string; summarizeBy: PivotSummary }[];
 }
 
 /** Builds a PivotTable on a new sheet; resolves to the sheet's name. */

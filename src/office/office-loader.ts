@@ -34,3 +34,9 @@ export async function officeReady(): Promise<void> {
   const info = await Office.onReady();
   if (info.host !== Office.HostType.Excel) throw new Error('sheetscale runs in Excel only. Open it from Excel\'s Home tab.');
 }
+
+/** The ribbon commands page: office.js loaded and ready (the button itself needs no code). */
+export async function commandsReady(): Promise<void> {
+  await loadOfficeJs();
+  await Office.onReady();
+}
