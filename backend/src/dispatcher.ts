@@ -113,12 +113,12 @@ export class Dispatcher {
         this.pumpAgain = false;
         this.dispatchReady();
       } while (this.pumpAgain && !this.stopped);
+      this.scheduleTimer();
     } catch (err) {
       this.opts.log?.error(`dispatch pass failed: ${String(err)}`);
     } finally {
       this.pumping = false;
     }
-    this.scheduleTimer();
   }
 
   private dispatchReady(): void {
