@@ -48,7 +48,10 @@ function slots(node: Json, out: Slot[] = []): Slot[] {
   return out;
 }
 
-const REPLACEMENTS: Json[] = [null, 5, -1, 0, 2.5, 1e6, 'x', '', true, [], {}, 'Amount', 'ROUND', 'formula', 'kind'];
+const REPLACEMENTS: Json[] = [
+  null, 5, -1, 0, -0, 2.5, 0.1, 1e6, 1e300, 'x', '', true, [], {},
+  'Amount', 'AMOUNT', 'Ämount', '😀x', 'ROUND', 'formula', 'kind',
+];
 
 function typo(s: string, next: () => number): string {
   if (s.length === 0) return 'x';
