@@ -4,7 +4,7 @@ export { validateConfig, assertValidConfig, ConfigValidationError, formatIssue }
 export type { ValidateOptions, ValidationResult, ConfigIssue } from './validate';
 export { FUNCTIONS, getFunction, isScalarFunction } from './functions';
 export type { FunctionSpec, FunctionCategory } from './functions';
-export { LIMITS } from './limits';
+export { LIMITS, RESERVED_COLUMN_PREFIX } from './limits';
 export type { Limits } from './limits';
 export { ERROR_CODES, isErrorCode } from './errors';
 export { formatPath } from './issues';

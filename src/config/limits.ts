@@ -37,3 +37,14 @@ function readLimits(): Limits {
 
 /** The limits both validators enforce (schema/config.schema.json, `x-sheetscale-limits`). */
 export const LIMITS: Readonly<Limits> = Object.freeze(readLimits());
+
+function readReservedPrefix(): string {
+  const prefix = configSchema['x-sheetscale-reserved-column-prefix'];
+  if (typeof prefix !== 'string' || prefix === '') {
+    throw new Error('schema/config.schema.json: x-sheetscale-reserved-column-prefix must be a non-empty string');
+  }
+  return prefix;
+}
+
+/** Column names may not start with this: the engine's helper columns (like the row order) do. */
+export const RESERVED_COLUMN_PREFIX: string = readReservedPrefix();

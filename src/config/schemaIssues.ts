@@ -125,6 +125,7 @@ function validator(): ValidateFunction {
   if (compiled === undefined) {
     const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictTypes: false, allowUnionTypes: true });
     ajv.addKeyword('x-sheetscale-limits');
+    ajv.addKeyword('x-sheetscale-reserved-column-prefix');
     ajv.addKeyword(DISCRIMINATOR_KEYWORD);
     compiled = ajv.compile(prepareSchema() as JsonObject);
   }

@@ -3,7 +3,7 @@
 // The table's columns are tracked through the pipeline, so `steps[5]` may use a column made by
 // `steps[2]` but not one deleted by `steps[4]`. Mirrored by semantic_issues.py (same messages).
 import { getFunction, FUNCTIONS } from './functions';
-import type { Limits } from './limits';
+import { RESERVED_COLUMN_PREFIX, type Limits } from './limits';
 import type { PathSegment, RawIssue } from './issues';
 import { didYouMean, plural } from './words';
 import type { Expr, SheetscaleConfig, Source, Step } from './types.generated';
@@ -14,6 +14,12 @@ const q = (s: string): string => JSON.stringify(s);
 function arity(min: number, max: number): string {
   if (min === max) return min === 0 ? 'no arguments' : plural(min, 'argument', 'arguments');
   return `${min} to ${max} arguments`;
+}
+
+/** The message when a column would be named with the engine's helper prefix, else undefined. */
+function reservedName(name: string): string | undefined {
+  if (!name.startsWith(RESERVED_COLUMN_PREFIX)) return undefined;
+  return `column name ${q(name)} is reserved (names starting with ${q(RESERVED_COLUMN_PREFIX)} are the engine's helper columns)`;
 }
 
 const SINGLE_CRITERION = ['SUMIF', 'COUNTIF', 'AVERAGEIF'];
@@ -76,6 +82,8 @@ class Checker {
         this.add(['sources', i, 'columns'], `has ${source.columns.length} columns; the limit is ${this.limits.maxColumnsPerSource}`);
       }
       source.columns.forEach((column, j) => {
+        const reserved = reservedName(column.name);
+        if (reserved !== undefined) this.add(['sources', i, 'columns', j, 'name'], reserved);
         const firstColumn = source.columns.findIndex((c) => c.name === column.name);
         if (firstColumn !== j) {
           this.add(
@@ -103,6 +111,8 @@ class Checker {
   }
 
   private newColumn(name: string, at: PathSegment[]): void {
+    const reserved = reservedName(name);
+    if (reserved !== undefined) this.add(at, reserved);
     if (this.columns === null) return;
     if (this.columns.includes(name)) this.add(at, `column ${q(name)} already exists`);
     else {
@@ -212,6 +222,8 @@ class Checker {
         step.by.forEach((c, j) => this.column(c, [...at, 'by', j]));
         step.aggregates.forEach((a, j) => {
           if (a.function !== 'countRows') this.column(a.column, [...at, 'aggregates', j, 'column']);
+          const reserved = reservedName(a.as);
+          if (reserved !== undefined) this.add([...at, 'aggregates', j, 'as'], reserved);
         });
         if (this.columns === null) return;
         const next: string[] = [];
@@ -238,6 +250,8 @@ class Checker {
       }
       case 'renameColumns':
         step.renames.forEach((r, j) => {
+          const reserved = reservedName(r.to);
+          if (reserved !== undefined) this.add([...at, 'renames', j, 'to'], reserved);
           const columns = this.columns;
           if (columns === null) return;
           const index = columns.indexOf(r.from);

@@ -4,7 +4,7 @@
 // Change the schema, then run `npm run generate:types`.
 
 /**
- * A column, source or table name as the user sees it (an Excel header).
+ * A column, source or table name as the user sees it (an Excel header). Column names must not start with the schema's x-sheetscale-reserved-column-prefix ("__"): the engine's helper columns (e.g. the source row order) use it.
  *
  * This interface was referenced by `SheetscaleConfig`'s JSON-Schema
  * via the `definition` "Name".
@@ -355,7 +355,7 @@ export interface LookupStep {
   id: StepId;
   provenance: Provenance;
   /**
-   * A column, source or table name as the user sees it (an Excel header).
+   * A column, source or table name as the user sees it (an Excel header). Column names must not start with the schema's x-sheetscale-reserved-column-prefix ("__"): the engine's helper columns (e.g. the source row order) use it.
    */
   column: string;
   hidden?: boolean;
@@ -377,15 +377,15 @@ export interface LookupStep {
     | BinaryExpr
     | CallExpr;
   /**
-   * A column, source or table name as the user sees it (an Excel header).
+   * A column, source or table name as the user sees it (an Excel header). Column names must not start with the schema's x-sheetscale-reserved-column-prefix ("__"): the engine's helper columns (e.g. the source row order) use it.
    */
   source: string;
   /**
-   * A column, source or table name as the user sees it (an Excel header).
+   * A column, source or table name as the user sees it (an Excel header). Column names must not start with the schema's x-sheetscale-reserved-column-prefix ("__"): the engine's helper columns (e.g. the source row order) use it.
    */
   keyColumn: string;
   /**
-   * A column, source or table name as the user sees it (an Excel header).
+   * A column, source or table name as the user sees it (an Excel header). Column names must not start with the schema's x-sheetscale-reserved-column-prefix ("__"): the engine's helper columns (e.g. the source row order) use it.
    */
   returnColumn?: string;
   /**
@@ -425,7 +425,7 @@ export interface ConditionalAggregateStep {
   function: 'SUMIF' | 'SUMIFS' | 'COUNTIF' | 'COUNTIFS' | 'AVERAGEIF' | 'AVERAGEIFS';
   source: Name;
   /**
-   * A column, source or table name as the user sees it (an Excel header).
+   * A column, source or table name as the user sees it (an Excel header). Column names must not start with the schema's x-sheetscale-reserved-column-prefix ("__"): the engine's helper columns (e.g. the source row order) use it.
    */
   valueColumn?: string;
   /**
@@ -440,7 +440,7 @@ export interface ConditionalAggregateStep {
  */
 export interface Criterion {
   /**
-   * A column, source or table name as the user sees it (an Excel header).
+   * A column, source or table name as the user sees it (an Excel header). Column names must not start with the schema's x-sheetscale-reserved-column-prefix ("__"): the engine's helper columns (e.g. the source row order) use it.
    */
   column: string;
   /**
@@ -554,7 +554,7 @@ export interface PivotStep {
   id: StepId;
   provenance: Provenance;
   /**
-   * A column, source or table name as the user sees it (an Excel header).
+   * A column, source or table name as the user sees it (an Excel header). Column names must not start with the schema's x-sheetscale-reserved-column-prefix ("__"): the engine's helper columns (e.g. the source row order) use it.
    */
   name: string;
   rows: Name[];
@@ -631,7 +631,7 @@ export interface GroupStep {
  */
 export interface Aggregate {
   /**
-   * A column, source or table name as the user sees it (an Excel header).
+   * A column, source or table name as the user sees it (an Excel header). Column names must not start with the schema's x-sheetscale-reserved-column-prefix ("__"): the engine's helper columns (e.g. the source row order) use it.
    */
   column: string;
   function:

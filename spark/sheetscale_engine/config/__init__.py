@@ -9,7 +9,7 @@ from __future__ import annotations
 from sheetscale_engine.config.error_codes import error_codes, is_error_code
 from sheetscale_engine.config.functions import FunctionSpec, functions, get_function, is_scalar_function
 from sheetscale_engine.config.issues import ConfigIssue, format_issue, format_path
-from sheetscale_engine.config.limits import limits
+from sheetscale_engine.config.limits import limits, reserved_column_prefix
 from sheetscale_engine.config.resources import bundle_schema_files, config_schema, functions_document
 from sheetscale_engine.config.validate import ConfigValidationError, load_config, validate_config
 
@@ -29,5 +29,6 @@ __all__ = [
     "is_scalar_function",
     "limits",
     "load_config",
+    "reserved_column_prefix",
     "validate_config",
 ]

@@ -36,3 +36,14 @@ def _limits() -> tuple[tuple[str, int], ...]:
 def limits() -> dict[str, int]:
     """The limits both validators enforce, by name (maxConfigBytes, maxSteps, ...). A fresh copy."""
     return dict(_limits())
+
+
+@cache
+def reserved_column_prefix() -> str:
+    """Column names may not start with this: the engine's helper columns (like the row order) do."""
+    prefix = config_schema().get("x-sheetscale-reserved-column-prefix")
+    if not isinstance(prefix, str) or not prefix:
+        raise ValueError(
+            "schema/config.schema.json: x-sheetscale-reserved-column-prefix must be a non-empty string"
+        )
+    return prefix

@@ -11,11 +11,21 @@ from typing import Any
 
 from sheetscale_engine.config.functions import functions, get_function
 from sheetscale_engine.config.issues import PathSegment, RawIssue
+from sheetscale_engine.config.limits import reserved_column_prefix
 from sheetscale_engine.config.words import did_you_mean, js_number, plural, quote
 
 Path = tuple[PathSegment, ...]
 _SINGLE_CRITERION = ("SUMIF", "COUNTIF", "AVERAGEIF")
 _COUNTS = ("COUNTIF", "COUNTIFS")
+
+
+def _reserved_name(name: str) -> str | None:
+    """The message when a column would be named with the engine's helper prefix, else None."""
+    prefix = reserved_column_prefix()
+    if not name.startswith(prefix):
+        return None
+    why = f"names starting with {quote(prefix)} are the engine's helper columns"
+    return f"column name {quote(name)} is reserved ({why})"
 
 
 def _arity(low: int, high: int) -> str:
@@ -90,6 +100,9 @@ class _Checker:
                 )
             column_names = [c["name"] for c in columns]
             for j, name in enumerate(column_names):
+                reserved = _reserved_name(name)
+                if reserved is not None:
+                    self.add(("sources", i, "columns", j, "name"), reserved)
                 first_column = column_names.index(name)
                 if first_column != j:
                     self.add(
@@ -116,6 +129,9 @@ class _Checker:
         self.columns = nxt
 
     def new_column(self, name: str, at: Path) -> None:
+        reserved = _reserved_name(name)
+        if reserved is not None:
+            self.add(at, reserved)
         if self.columns is None:
             return
         if name in self.columns:
@@ -228,9 +244,12 @@ class _Checker:
                 )
         elif op == "renameColumns":
             for j, r in enumerate(step["renames"]):
+                reserved = _reserved_name(r["to"])
+                if reserved is not None:
+                    self.add((*at, "renames", j, "to"), reserved)
                 columns = self.columns
                 if columns is None:
-                    break
+                    continue
                 if r["from"] not in columns:
                     self.column(r["from"], (*at, "renames", j, "from"))
                 elif r["to"] != r["from"] and r["to"] in columns:
@@ -279,6 +298,9 @@ class _Checker:
         for j, a in enumerate(aggregates):
             if a["function"] != "countRows":
                 self.column(a["column"], (*at, "aggregates", j, "column"))
+            reserved = _reserved_name(a["as"])
+            if reserved is not None:
+                self.add((*at, "aggregates", j, "as"), reserved)
         if self.columns is None:
             return
         nxt: list[str] = []
