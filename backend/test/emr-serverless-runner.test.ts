@@ -1,4 +1,4 @@
-import { CancelJobRunCommand, EMRServerlessClient, GetJobRunCommand, StartJobRunCommand, type JobRunState } from '@aws-sdk/client-emr-serverless';
+import { CancelJobRunCommand, EMRServerlessClient, GetJobRunCommand, StartJobRunCommand, type GetJobRunCommandOutput, type JobRunState } from '@aws-sdk/client-emr-serverless';
 import { mockClient } from 'aws-sdk-client-mock';
 import { clientToken, EmrServerlessRunner } from '../src/runners/emr-serverless-runner';
 import type { RunCallbacks, RunSpec } from '../src/runners/runner';
@@ -17,7 +17,8 @@ const spec = (over: Partial<RunSpec> = {}): RunSpec => ({
   externalId: null,
   ...over,
 });
-const run = (state: JobRunState, stateDetails?: string) => ({ jobRun: { applicationId: 'app-1', jobRunId: 'jr-1', arn: 'arn', createdBy: 'x', createdAt: new Date(), updatedAt: new Date(), executionRole: 'role', state, stateDetails: stateDetails ?? '', releaseLabel: 'emr-7.12.0', jobDriver: {} } });
+const run = (state: JobRunState, stateDetails?: string): GetJobRunCommandOutput =>
+  ({ $metadata: {}, jobRun: { applicationId: 'app-1', jobRunId: 'jr-1', arn: 'arn', createdBy: 'x', createdAt: new Date(), updatedAt: new Date(), executionRole: 'role', state, stateDetails: stateDetails ?? '', releaseLabel: 'emr-7.12.0', jobDriver: { sparkSubmit: { entryPoint: 'job.py' } } } });
 const cb = (): RunCallbacks & { ids: string[] } => {
   const ids: string[] = [];
   return { ids, onExternalId: (id) => ids.push(id), onProgress: () => undefined };
