@@ -19,7 +19,7 @@ function runtimeConfig(env) {
     apiUrl: env.SHEETSCALE_API_URL_FOR_ADDIN ?? '',
     auth: cognito
       ? { kind: 'cognito', cognito: { domain: env.COGNITO_DOMAIN, clientId: env.COGNITO_CLIENT_ID } }
-      : { kind: 'local', local: { tokenPath: env.SHEETSCALE_LOCAL_TOKEN_PATH ?? '/v1/dev/token' } },
+      : { kind: 'local' },
     cognitoDomain: env.COGNITO_DOMAIN ?? '',
   };
 }

@@ -5,12 +5,12 @@
 import type { TokenSource } from '../api/client';
 import { refreshCognitoTokens, signInWithCognito, type CognitoSettings } from './cognito-sign-in';
 import type { SignInDialog } from './dialog';
-import { signInWithLocalIssuer, type LocalIssuerSettings } from './local-sign-in';
+import { signInWithLocalToken } from './local-sign-in';
 import { decodeJwtPayload, type Tokens } from './tokens';
 
 export type AuthSettings =
   | { kind: 'cognito'; cognito: CognitoSettings }
-  | { kind: 'local'; local: LocalIssuerSettings };
+  | { kind: 'local' };
 
 export class AuthSession implements TokenSource {
   private tokens: Tokens | null = null;
@@ -35,11 +35,11 @@ export class AuthSession implements TokenSource {
     return typeof name === 'string' ? name : null;
   }
 
-  /** Signs in; `user` is only used by the local issuer. */
-  async signIn(user = 'analyst'): Promise<void> {
+  /** Signs in: Cognito through the dialog, or (local issuer) with a pasted token. */
+  async signIn(localToken = ''): Promise<void> {
     this.tokens = this.settings.kind === 'cognito'
       ? await signInWithCognito(this.settings.cognito, this.dialog, this.fetchImpl, this.now)
-      : await signInWithLocalIssuer(this.settings.local, user, this.fetchImpl, this.now);
+      : signInWithLocalToken(localToken, this.now);
   }
 
   signOut(): void {
@@ -48,7 +48,11 @@ export class AuthSession implements TokenSource {
 
   async token(): Promise<string | null> {
     if (!this.tokens) return null;
-    if (this.now() >= this.tokens.expiresAt && this.tokens.refreshToken) return this.refresh();
+    if (this.now() >= this.tokens.expiresAt) {
+      if (this.tokens.refreshToken) return this.refresh();
+      this.tokens = null; // expired and nothing to refresh with: sign in again
+      return null;
+    }
     return this.tokens.idToken;
   }
 

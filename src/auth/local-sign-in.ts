@@ -1,36 +1,19 @@
 /**
- * Sign-in against the backend's local token issuer (the embedded default of `npm start`, no
- * Cognito): the backend mints a JWT for a user name, verified by the same code as Cognito tokens.
- * Only ever enabled when the backend says it runs with the local issuer.
+ * Sign-in for the embedded default (`npm start`, no Cognito): the backend's local issuer mints
+ * tokens with `npx sheetscale token --user <name> --groups finance`, and the user pastes one into
+ * the pane. The backend verifies it with the same code as Cognito tokens; here we only check its
+ * shape and read when it expires.
  */
 import { SignInError } from './dialog-errors';
-import type { Tokens } from './tokens';
+import { decodeJwtPayload, type Tokens } from './tokens';
 
-export interface LocalIssuerSettings {
-  /** Full URL of the backend's local token endpoint. */
-  tokenUrl: string;
-}
-
-export async function signInWithLocalIssuer(
-  settings: LocalIssuerSettings,
-  user: string,
-  fetchImpl: typeof fetch = (i, init) => fetch(i, init),
-  now: () => number = Date.now,
-): Promise<Tokens> {
-  let response: Response;
-  try {
-    response = await fetchImpl(settings.tokenUrl, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ user }),
-    });
-  } catch (cause) {
-    throw new SignInError(`Cannot reach the local sign-in at ${settings.tokenUrl} (${(cause as Error).message}). Is the backend running (npm start)?`, 'NETWORK');
+export function signInWithLocalToken(token: string, now: () => number = Date.now): Tokens {
+  const jwt = token.trim().replace(/^Bearer\s+/i, '');
+  const claims = decodeJwtPayload(jwt);
+  if (jwt.split('.').length !== 3 || Object.keys(claims).length === 0) {
+    throw new SignInError('That is not a token. Run `npx sheetscale token --user <your name> --groups finance` and paste the whole line it prints.', 'NOT_A_TOKEN');
   }
-  const json = (await response.json().catch(() => ({}))) as { token?: string; idToken?: string; accessToken?: string; expiresIn?: number; error?: { message?: string } };
-  const token = json.token ?? json.idToken ?? json.accessToken;
-  if (!response.ok || !token) {
-    throw new SignInError(json.error?.message ?? `The local sign-in answered ${response.status}. Check that the backend runs with the local token issuer.`, response.status);
-  }
-  return { idToken: token, accessToken: json.accessToken ?? token, expiresAt: now() + ((json.expiresIn ?? 3600) - 60) * 1000 };
+  const exp = typeof claims.exp === 'number' ? claims.exp * 1000 : now() + 3600_000;
+  if (exp <= now()) throw new SignInError('That token has expired. Make a new one with `npx sheetscale token --user <your name>`.', 'EXPIRED');
+  return { idToken: jwt, accessToken: jwt, expiresAt: exp };
 }

@@ -120,8 +120,7 @@ export async function loadWorkbookSnapshot(sheetNames?: readonly string[], run: 
         t.sort.load('fields,matchCase');
         const columns = t.columns;
         columns.load('items/name');
-        const filters = canFilter ? columns.items : [];
-        return { t, range, header, columns, filters };
+        return { t, range, header, columns };
       }),
       pivots: l.pivots.items.map((p) => {
         p.rowHierarchies.load('items/name');

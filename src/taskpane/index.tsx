@@ -16,10 +16,10 @@ interface PaneSettings {
   apiUrl: string;
   auth:
     | { kind: 'cognito'; cognito: { domain: string; clientId: string } }
-    | { kind: 'local'; local: { tokenPath: string } };
+    | { kind: 'local' };
 }
 
-function authSettings(s: PaneSettings, apiUrl: string): AuthSettings {
+function authSettings(s: PaneSettings): AuthSettings {
   const here = new URL('.', location.href).toString().replace(/\/$/, '');
   if (s.auth.kind === 'cognito') {
     return {
@@ -27,7 +27,7 @@ function authSettings(s: PaneSettings, apiUrl: string): AuthSettings {
       cognito: { ...s.auth.cognito, redirectUri: `${here}/auth-callback.html`, startUri: `${here}/auth-start.html` },
     };
   }
-  return { kind: 'local', local: { tokenUrl: `${apiUrl}${s.auth.local.tokenPath}` } };
+  return { kind: 'local' };
 }
 
 function showFatal(message: string): void {
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   await officeReady();
   const settings = (await (await fetch('config.json', { cache: 'no-store' })).json()) as PaneSettings;
   const apiUrl = (settings.apiUrl || location.origin).replace(/\/+$/, '');
-  const auth = new AuthSession(authSettings(settings, apiUrl), officeSignInDialog);
+  const auth = new AuthSession(authSettings(settings), officeSignInDialog);
   const services: Services = {
     host: createOfficeHost(),
     backend: new ApiClient({ baseUrl: apiUrl, tokens: auth }),
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
       get kind() { return auth.settings.kind; },
       get signedIn() { return auth.signedIn; },
       get userName() { return auth.userName; },
-      signIn: (user) => auth.signIn(user),
+      signIn: (token) => auth.signIn(token),
       signOut: () => auth.signOut(),
     },
     newIdempotencyKey: () => crypto.randomUUID(),

@@ -13,7 +13,8 @@ export interface Auth {
   readonly kind: 'cognito' | 'local';
   readonly signedIn: boolean;
   readonly userName: string | null;
-  signIn(user?: string): Promise<void>;
+  /** Cognito: opens the sign-in dialog; local issuer: signs in with the pasted token. */
+  signIn(localToken?: string): Promise<void>;
   signOut(): void;
 }
 
