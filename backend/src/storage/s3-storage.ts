@@ -31,6 +31,8 @@ export class S3Storage implements Storage {
     private readonly s3: S3Client,
     private readonly bucket: string,
     private readonly prefix: string,
+    /** Keys per ListObjectsV2 page (S3's default and maximum is 1000; tests use less). */
+    private readonly listPageSize = 1000,
   ) {}
 
   uriFor(key: string): string {
@@ -69,7 +71,7 @@ export class S3Storage implements Storage {
     const out: string[] = [];
     let token: string | undefined;
     do {
-      const page = await this.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+      const page = await this.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token, MaxKeys: this.listPageSize }));
       for (const o of page.Contents ?? []) if (o.Key && !o.Key.endsWith('/')) out.push(`s3://${bucket}/${o.Key}`);
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
