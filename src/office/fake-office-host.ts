@@ -17,6 +17,7 @@ export interface FakeApi {
   setValues(sheet: string, topLeft: string, rows: unknown[][]): void;
   setFormulaColumn(sheet: string, topCell: string, formulasA1: string[], formulaR1C1: string, values: unknown[]): void;
   addTable(sheet: string, address: string, name: string): unknown;
+  resizeTable(name: string, address: string): void;
   select(sheet: string, address: string): void;
   fireChanged(sheet: string, address: string, changeType?: string): Promise<void>;
   dump(sheet: string): Record<string, FakeCellView>;

@@ -18,7 +18,9 @@
  * - sorting moves whole rows and shifts the relative row numbers of moved A1 formulas, as Excel does.
  * Not emulated: filters hide no rows; formulas are not calculated (tests give Excel's values).
  */
-(function (root) {
+/* global window, setTimeout */
+/* eslint-disable @typescript-eslint/no-this-alias -- proxies capture their owner for nested accessors, as Office.js's own objects do */
+(function () {
   'use strict';
 
   const ERROR_CODES = ['#NULL!', '#DIV/0!', '#VALUE!', '#REF!', '#NAME?', '#NUM!', '#N/A', '#GETTING_DATA', '#SPILL!', '#CALC!'];
@@ -746,4 +748,4 @@
     window.history.replaceState = null;
     if (typeof window.__fakeOfficeSetup === 'function') window.__fakeOfficeSetup(fake.api);
   }
-})(typeof globalThis !== 'undefined' ? globalThis : this);
+})();

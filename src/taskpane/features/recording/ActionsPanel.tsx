@@ -3,7 +3,7 @@
  * pane: applied in Excel through the host, then recorded (by the snapshot that follows, or as the
  * pane's own step when Excel keeps no trace of it).
  */
-import { Button, Checkbox, Field, Input, Select, makeStyles, tokens } from '@fluentui/react-components';
+import { Button, Caption1, Checkbox, Field, Input, Select, makeStyles, tokens } from '@fluentui/react-components';
 import { ArrowSortRegular, DataBarVerticalRegular, FilterRegular, TableDismissRegular } from '@fluentui/react-icons';
 import { useState } from 'react';
 import type { Step } from '../../../config/types.generated';
@@ -123,14 +123,13 @@ export function ActionsPanel(props: {
         </div>
       </div>
       <div className={styles.group} role="group" aria-label="Remove duplicates">
-        <Field label="Remove duplicates on">
-          <div className={styles.checks}>
-            {columns.map((c) => (
-              <Checkbox key={c} label={c} checked={dedupe.includes(c)}
-                onChange={(_, d) => setDedupe(d.checked ? [...dedupe, c] : dedupe.filter((x) => x !== c))} />
-            ))}
-          </div>
-        </Field>
+        <Caption1 id="dedupe-label">Remove duplicates on</Caption1>
+        <div className={styles.checks} role="group" aria-labelledby="dedupe-label">
+          {columns.map((c) => (
+            <Checkbox key={c} label={c} checked={dedupe.includes(c)}
+              onChange={(_, d) => setDedupe(d.checked ? [...dedupe, c] : dedupe.filter((x) => x !== c))} />
+          ))}
+        </div>
         <div className={styles.row}>
           <Button icon={<TableDismissRegular />} disabled={busy || dedupe.length === 0} onClick={() => void removeDuplicates()}>Remove duplicates</Button>
         </div>
