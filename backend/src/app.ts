@@ -7,6 +7,7 @@
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
+import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { ApiError } from './errors';
 import { requireBearerToken } from './plugins/auth';
@@ -31,6 +32,7 @@ export async function buildApp(services: Services, opts: BuildAppOptions = {}): 
     logger: opts.logger ?? false,
     bodyLimit: config.bodyLimitBytes,
     requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(), // unique across restarts, so a quoted id finds its log line
     routerOptions: { maxParamLength: 1000 }, // signed download tokens are long
     // The API takes JSON; keep unknown-property stripping off so that validation errors are seen.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
