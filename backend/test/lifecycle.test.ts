@@ -1,4 +1,5 @@
 /** Job life cycle through the API with the local runner and the fake engine. */
+import path from 'node:path';
 import { makeTestApp, ledgerConfig, waitForJob, type TestApp } from './helpers';
 
 let t: TestApp;
@@ -84,4 +85,15 @@ test('preview runs the config on rows from the workbook (synchronously) and retu
   expect(forbidden.statusCode).toBe(403);
   const tooMany = await t.app.inject({ method: 'POST', url: '/v1/preview', headers: auth(alice), payload: { config: ledgerConfig(), inputs: { ledger: { rows: Array.from({ length: 5001 }, () => ['1', 1, null]) } } } });
   expect(tooMany.statusCode).toBe(413);
+});
+
+test('explain returns the engine’s PySpark text; an invalid config is refused before the engine runs', async () => {
+  t = await makeTestApp({ SHEETSCALE_PYTHON: path.join(__dirname, '..', 'test-support', 'fake-python.sh') });
+  alice = t.token('alice', ['finance']);
+  const r = await t.app.inject({ method: 'POST', url: '/v1/configs/explain', headers: auth(alice), payload: ledgerConfig() });
+  expect(r.statusCode).toBe(200);
+  expect(r.json()).toEqual({ pyspark: 'df = spark.read.csv(...)  # source ledger\n' });
+  const bad = await t.app.inject({ method: 'POST', url: '/v1/configs/explain', headers: auth(alice), payload: { ...ledgerConfig(), steps: 'nope' } });
+  expect(bad.statusCode).toBe(400);
+  expect(bad.json().error.code).toBe('CONFIG_INVALID');
 });
