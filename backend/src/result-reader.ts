@@ -68,9 +68,23 @@ class ParquetWorker {
 
 const XV_KINDS = ['blank', 'number', 'text', 'logical', 'error'] as const;
 
-/** A Parquet cell as a JSON cell: plain values, or the engine's XV struct {k, n, s, b}. */
-export function cellFromParquet(v: unknown): CellValue {
+/**
+ * A Parquet cell as a JSON cell. The engine writes single-kind columns with their natural type
+ * (double, string, boolean; null = blank) and every other column as a string holding the JSON
+ * value encoding (`summary.result.encodings[column] === "json"`). An XV struct {k, n, s, b} is
+ * decoded too.
+ */
+export function cellFromParquet(v: unknown, encoding?: string): CellValue {
   if (v == null) return null;
+  if (encoding === 'json' && typeof v === 'string') {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(v);
+    } catch {
+      return v;
+    }
+    return isCellValue(parsed) ? parsed : v;
+  }
   if (typeof v === 'number') return Number.isFinite(v) ? v : { error: '#NUM!' };
   if (typeof v === 'string' || typeof v === 'boolean') return v;
   if (typeof v === 'object') {
@@ -171,7 +185,8 @@ export class ResultReader {
         } else {
           const src = await this.parquetSource(file.uri);
           const got = await this.worker.call({ op: 'rows', ...src, rowStart: start, rowEnd: end }, src.bytes ? [src.bytes] : undefined);
-          for (const obj of got.rows ?? []) rows.push(columns.map((c) => cellFromParquet(obj[c.name])));
+          const encodings = (summary.result as { encodings?: Record<string, string> } | undefined)?.encodings ?? {};
+          for (const obj of got.rows ?? []) rows.push(columns.map((c) => cellFromParquet(obj[c.name], encodings[c.name])));
         }
       }
       total += n;

@@ -30,6 +30,16 @@ test('pages through Spark Parquet part files in order, decoding the XV struct; m
   expect((await reader.page(fixture, summary, 8, 10)).rows).toEqual([]);
 });
 
+test('reads back the real engine’s Parquet result exactly as its summary’s firstRows (JSON-encoded formula column)', async () => {
+  const out = path.join(__dirname, 'fixtures', 'engine-output');
+  const engineSummary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as EngineSummary;
+  reader = new ResultReader(new LocalStorage(path.dirname(out), 'http://x'));
+  const page = await reader.page(out, engineSummary, 0, 1000);
+  expect(page.rows).toEqual(engineSummary.firstRows);
+  expect(page.rows).toEqual([['4000', 10.5, 45322, 21], ['4100', -3, 45351, -6], ['4000', 7, 45352, 14]]);
+  expect(page.total).toBe(3);
+});
+
 test('reads Parquet and CSV parts from object storage (S3) too', async () => {
   const storage = new MemoryStorage();
   for (const f of ['part-00000-a.snappy.parquet', 'part-00001-b.snappy.parquet', '_SUCCESS']) await storage.write(`s3://bucket/sheetscale/jobs/j/output/result/${f}`, readFileSync(path.join(fixture, 'result', f)));
@@ -47,6 +57,9 @@ test('cell decoding follows the JSON value encoding', () => {
   expect(cellFromParquet({ k: 0, n: null, s: null, b: null })).toBeNull();
   expect(cellFromParquet({ k: 3, n: null, s: null, b: false })).toBe(false);
   expect(cellFromParquet(Number.NaN)).toEqual({ error: '#NUM!' });
+  expect(cellFromParquet('{"error":"#DIV/0!"}', 'json')).toEqual({ error: '#DIV/0!' });
+  expect(cellFromParquet('"007"', 'json')).toBe('007');
+  expect(cellFromParquet('null', 'json')).toBeNull();
   expect(cellFromResultText('TRUE', 'logical')).toBe(true);
   expect(cellFromResultText('45351', 'date')).toBe(45351);
   expect(cellFromResultText('#N/A', 'number')).toEqual({ error: '#N/A' });
