@@ -50,6 +50,8 @@ export function runProcess(command: string[], opts: { cwd: string; timeoutMs: nu
 export interface EngineToolsOptions {
   python: string;
   engineCommand: string[];
+  /** Appended to the engine's arguments for previews (e.g. --local-small). */
+  previewEngineArgs?: string[];
   cwd: string;
   previewTimeoutMs: number;
   log?: (msg: string) => void;
@@ -89,7 +91,7 @@ export class EngineTools {
         await writeFile(inputs[name]!, csv);
       }
       const outputUri = path.join(dir, 'output');
-      const r = await runProcess([...this.opts.engineCommand, ...engineArgs({ configUri, inputs, outputUri })], { cwd: this.opts.cwd, timeoutMs: this.opts.previewTimeoutMs, what: 'the preview' });
+      const r = await runProcess([...this.opts.engineCommand, ...engineArgs({ configUri, inputs, outputUri }), ...(this.opts.previewEngineArgs ?? [])], { cwd: this.opts.cwd, timeoutMs: this.opts.previewTimeoutMs, what: 'the preview' });
       const summary = await readFile(path.join(outputUri, 'summary.json'), 'utf8').catch(() => null);
       if (r.code === 0 && summary) return JSON.parse(summary) as Record<string, unknown>;
       const error = await readFile(path.join(outputUri, 'error.json'), 'utf8').catch(() => null);

@@ -38,6 +38,8 @@ export interface ServiceConfig {
   jobPackageUri: string | null;
   /** The local engine command (program + leading args); job arguments are appended. */
   engineCommand: string[];
+  /** Extra engine arguments for previews: small-machine Spark settings for the real engine. */
+  previewEngineArgs: string[];
   /** Working directory of the local engine command. */
   engineCwd: string;
   /** The Python that runs `-m sheetscale_engine.explain` (and the preview engine). */
@@ -188,6 +190,7 @@ export function loadServiceConfig(env: Env = process.env, overrides: ServeOverri
     runner,
     jobPackageUri,
     engineCommand,
+    previewEngineArgs: env.SHEETSCALE_ENGINE_CMD ? [] : ['--local-small'],
     engineCwd: env.SHEETSCALE_ENGINE_CWD ? path.resolve(env.SHEETSCALE_ENGINE_CWD) : sparkDir,
     python,
     concurrency: intVar(env, 'SHEETSCALE_CONCURRENCY', 10, 1, 256),

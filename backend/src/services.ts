@@ -92,7 +92,7 @@ export async function createServices(config: ServiceConfig, o: ServiceOverrides 
     onFinished: (job) => metrics.jobFinished(job),
   });
   const jobs = new JobService({ store, catalog, storage, dispatcher, uploadMaxRows: config.uploadMaxRows, uploadTtlMs: config.uploadTtlMs });
-  const engine = new EngineTools({ python: config.python, engineCommand: config.engineCommand, cwd: config.engineCwd, previewTimeoutMs: config.previewTimeoutMs, log: (m) => log.warn(m) });
+  const engine = new EngineTools({ python: config.python, engineCommand: config.engineCommand, previewEngineArgs: config.previewEngineArgs, cwd: config.engineCwd, previewTimeoutMs: config.previewTimeoutMs, log: (m) => log.warn(m) });
   const results = new ResultReader(storage);
   return {
     config,

@@ -107,12 +107,12 @@ export async function makeTestApp(env: Record<string, string> = {}, overrides: S
 }
 
 /** Polls a job until it leaves queued/running (or the time is up). */
-export async function waitForJob(t: TestApp, token: string, id: string, timeoutMs = 10_000): Promise<Record<string, unknown>> {
+export async function waitForJob(t: TestApp, token: string, id: string, timeoutMs = 10_000, pollMs = 25): Promise<Record<string, unknown>> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const r = await t.app.inject({ method: 'GET', url: `/v1/jobs/${id}`, headers: { authorization: `Bearer ${token}` } });
     const job = r.json<{ job: Record<string, unknown> }>().job;
     if (!['queued', 'running'].includes(String(job.state)) || Date.now() > until) return job;
-    await new Promise((res) => setTimeout(res, 25));
+    await new Promise((res) => setTimeout(res, pollMs));
   }
 }
