@@ -57,6 +57,8 @@ export async function buildApp(services: Services, opts: BuildAppOptions = {}): 
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
       tags: [{ name: 'health' }, { name: 'datasets' }, { name: 'configs' }, { name: 'uploads' }, { name: 'jobs' }, { name: 'results' }],
     },
+    // Shared schemas keep their names (Job, Error) in components.schemas instead of def-N.
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
 
   app.addHook('onSend', async (req, reply) => {

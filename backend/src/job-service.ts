@@ -77,6 +77,22 @@ export function canonicalJson(v: unknown): string {
   return JSON.stringify(v) ?? 'null';
 }
 
+/** Does a cell fit a column of this type? Blanks and errors fit every column. */
+export function fitsColumn(v: CellValue, type: ColumnType): boolean {
+  if (v === null || typeof v === 'object') return true;
+  switch (type) {
+    case 'number':
+    case 'date':
+      return typeof v === 'number';
+    case 'text':
+      return typeof v === 'string';
+    case 'logical':
+      return typeof v === 'boolean';
+    case 'mixed':
+      return true;
+  }
+}
+
 const sha256 = (text: string | Buffer): string => createHash('sha256').update(text).digest('hex');
 
 /** Throws a 400 listing the config's problems, or returns it typed. */
@@ -234,6 +250,10 @@ export class JobService {
       lines.push(
         row.map((v, c) => {
           if (!isCellValue(v)) throw new BadRequestError(`rows[${r}][${c}] is not a cell value (number, text, true/false, null or {"error": "#N/A"}).`, undefined, 'UPLOAD_INVALID');
+          const column = body.columns[c]!;
+          if (!fitsColumn(v, column.type as ColumnType)) {
+            throw new BadRequestError(`rows[${r}][${c}] (${JSON.stringify(v)}) does not fit column "${column.name}" of type ${column.type}; declare the column "mixed" or fix the cell.`, undefined, 'UPLOAD_INVALID');
+          }
           return cellToText(v as CellValue, body.columns[c]!.type as ColumnType);
         }),
       );

@@ -159,6 +159,9 @@ export function loadServiceConfig(env: Env = process.env, overrides: ServeOverri
   if (runner.kind !== 'local' && storage.kind !== 's3') {
     throw new ServiceConfigError('SHEETSCALE_S3_BUCKET', `is required when SHEETSCALE_RUNNER=${runner.kind}: EMR reads and writes S3`);
   }
+  if (runner.kind === 'local' && storage.kind === 's3') {
+    throw new ServiceConfigError('SHEETSCALE_RUNNER', 'the local runner reads and writes local files: use SHEETSCALE_RUNNER=emr or emr-serverless with S3 storage, or leave SHEETSCALE_S3_BUCKET unset');
+  }
   const jobPackageUri = env.SHEETSCALE_JOB_PACKAGE_URI ?? null;
   if (runner.kind !== 'local' && !jobPackageUri) {
     throw new ServiceConfigError('SHEETSCALE_JOB_PACKAGE_URI', `is required when SHEETSCALE_RUNNER=${runner.kind} (the s3:// prefix with job.py and sheetscale_engine.zip from \`python -m sheetscale_engine.package\`)`);

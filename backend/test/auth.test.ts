@@ -53,6 +53,8 @@ test('health, readiness, metrics and the OpenAPI document need no token', async 
   expect(doc.openapi).toMatch(/^3\./);
   expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/jobs', '/v1/jobs/{id}', '/v1/jobs/{id}/rows', '/v1/datasets/{id}/sample', '/v1/preview', '/v1/uploads', '/health']));
   expect(doc.paths['/v1/jobs'].post.security).toEqual([{ bearerAuth: [] }]);
+  expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['Job', 'Error']));
+  expect(doc.components.schemas.Job.properties.state.enum).toEqual(['queued', 'running', 'succeeded', 'failed', 'cancelled', 'dead']);
 });
 
 test('CORS answers only the configured add-in origins', async () => {

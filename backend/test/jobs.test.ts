@@ -113,6 +113,9 @@ test('uploads: stored for their owner, bound as a source, refused to others', as
   expect(bob.statusCode).toBe(404);
   const ragged = await t.app.inject({ method: 'POST', url: '/v1/uploads', headers: auth(alice), payload: { name: 'x', columns: [{ name: 'A', type: 'text' }], rows: [['a', 'b']] } });
   expect(ragged.statusCode).toBe(400);
+  const misfit = await t.app.inject({ method: 'POST', url: '/v1/uploads', headers: auth(alice), payload: { name: 'x', columns: [{ name: 'A', type: 'number' }], rows: [[1], ['2']] } });
+  expect(misfit.statusCode).toBe(400);
+  expect(misfit.json().error.message).toMatch(/rows\[1\]\[0\].*column "A" of type number/);
 });
 
 test('datasets: listed by group, sampled typed, forbidden ones 403', async () => {

@@ -45,6 +45,7 @@ test('production settings are read and checked, naming the variable', () => {
   bad({ SHEETSCALE_JOB_PACKAGE_URI: undefined }, 'SHEETSCALE_JOB_PACKAGE_URI');
   bad({ SHEETSCALE_RUNNER: 'emr-serverless' }, 'EMR_SERVERLESS_APPLICATION_ID');
   bad({ SHEETSCALE_ALLOWED_ORIGINS: '*' }, 'SHEETSCALE_ALLOWED_ORIGINS');
+  bad({ SHEETSCALE_RUNNER: 'local' }, 'SHEETSCALE_RUNNER');
 });
 
 test('the engine command is a JSON array or words', () => {
