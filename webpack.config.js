@@ -34,6 +34,24 @@ function page(name, chunks, title, extra = {}) {
   });
 }
 
+/**
+ * The localhost certificates of office-addin-dev-certs (~/.office-addin-dev-certs), generated
+ * offline on first use. Trusting their CA (`npx office-addin-dev-certs install`) needs root/sudo
+ * and is only needed to sideload into a real Excel; the server itself runs without it.
+ */
+async function devCertificates() {
+  const fs = require('node:fs');
+  const defaults = require('office-addin-dev-certs/lib/defaults');
+  if (!fs.existsSync(defaults.localhostCertificatePath) || !fs.existsSync(defaults.localhostKeyPath)) {
+    await require('office-addin-dev-certs/lib/generate').generateCertificates();
+  }
+  return {
+    ca: fs.readFileSync(defaults.caCertificatePath),
+    cert: fs.readFileSync(defaults.localhostCertificatePath),
+    key: fs.readFileSync(defaults.localhostKeyPath),
+  };
+}
+
 module.exports = async (_env, argv) => {
   const production = argv.mode === 'production';
   const origin = (process.env.ADDIN_ORIGIN ?? DEV_ORIGIN).replace(/\/+$/, '');
@@ -84,11 +102,10 @@ module.exports = async (_env, argv) => {
     ],
   };
   if (!production) {
-    const devCerts = require('office-addin-dev-certs');
-    const options = await devCerts.getHttpsServerOptions();
+    const options = await devCertificates();
     config.devServer = {
       port: 3000,
-      server: { type: 'https', options: { ca: options.ca, key: options.key, cert: options.cert } },
+      server: { type: 'https', options },
       headers: { 'Access-Control-Allow-Origin': '*' },
       static: { directory: path.join(__dirname, 'dist') },
       proxy: [{ context: ['/v1', '/health', '/ready'], target: process.env.SHEETSCALE_API_URL ?? 'http://127.0.0.1:8080', changeOrigin: true }],

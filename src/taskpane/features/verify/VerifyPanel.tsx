@@ -6,7 +6,7 @@ import type { AppState } from '../../app/app-state';
 import { messageOf, type Services } from '../../app/services';
 import { ErrorBar, InfoBar, Section } from '../../app/ui';
 import { curatedConfig } from '../recording/recording-slice';
-import { compareFormulaCells, comparePivots, perRowConfig, previewInputs, type VerifyReport } from './compare';
+import { compareFormulaCells, comparePivots, keepsSampleRows, perRowConfig, perRowConfigKeepingPivots, previewInputs, type VerifyReport } from './compare';
 
 const useStyles = makeStyles({
   mono: { fontFamily: tokens.fontFamilyMonospace, overflowWrap: 'anywhere' },
@@ -37,10 +37,13 @@ export function VerifyPanel(props: { state: AppState; services: Services }) {
       }
       const inputs = previewInputs(rec.result.samples);
       const sheet = config.recordedFrom?.sheet ?? props.state.sample.target?.sheet ?? '';
-      const perRow = await services.backend.preview(perRowConfig(config), inputs);
+      // One engine run when the rows stay the sample's (formula columns, pivots); otherwise the
+      // formula columns are compared on a run of the per-row steps alone, the pivots on the full one.
+      const full = keepsSampleRows(config) ? await services.backend.preview(perRowConfigKeepingPivots(config), inputs) : null;
+      const perRow = full ?? (await services.backend.preview(perRowConfig(config), inputs));
       const cells = compareFormulaCells(rec.result.formulaCells, perRow, sheet);
       let pivots = { compared: 0, mismatches: [] as VerifyReport['mismatches'] };
-      if (rec.result.pivots.length) pivots = comparePivots(rec.result.pivots, await services.backend.preview(config, inputs));
+      if (rec.result.pivots.length) pivots = comparePivots(rec.result.pivots, full ?? (await services.backend.preview(config, inputs)));
       setReport({ compared: rec.result.formulaCells.length + pivots.compared, mismatches: [...cells, ...pivots.mismatches], pivotsCompared: rec.result.pivots.length });
     } catch (err) {
       setError(messageOf(err));

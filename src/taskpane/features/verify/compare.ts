@@ -62,10 +62,21 @@ export function sameValue(a: JsonCellValue | undefined, b: JsonCellValue | undef
 
 const PER_ROW_OPS = new Set(['formula', 'lookup', 'conditionalAggregate']);
 
+/** Whether the output rows are the sample's rows, in order (pivots do not change the flowing rows). */
+export function keepsSampleRows(config: SheetscaleConfig): boolean {
+  return config.steps.every((s) => PER_ROW_OPS.has(s.op) || s.op === 'pivot');
+}
+
 /** The config with only its per-row column steps, so that output rows are the sample's rows. */
 export function perRowConfig(config: SheetscaleConfig): SheetscaleConfig {
   const { columns: _columns, ...output } = config.output;
   return { ...config, steps: config.steps.filter((s) => PER_ROW_OPS.has(s.op)), output: { ...output, summary: { ...(output.summary ?? {}), firstRows: 10000 } } };
+}
+
+/** The config as it is, with every output column kept (hidden ones aside) and all rows in the preview. */
+export function perRowConfigKeepingPivots(config: SheetscaleConfig): SheetscaleConfig {
+  const { columns: _columns, ...output } = config.output;
+  return { ...config, output: { ...output, summary: { ...(output.summary ?? {}), firstRows: 10000 } } };
 }
 
 export function compareFormulaCells(cells: readonly FormulaCell[], preview: PreviewResult, sheet: string): Mismatch[] {
