@@ -51,11 +51,12 @@ export class Dispatcher {
   }
 
   /**
-   * Stops taking new jobs. Running attempts are left alone (a restart recovers them); call
-   * `drain` in tests to wait for them.
+   * Stops taking new jobs and stops following remote attempts (EMR steps and job runs go on and
+   * are re-attached on the next start). Local attempts are left to finish; `drain` waits for them.
    */
   stop(): void {
     this.stopped = true;
+    for (const exec of this.running.values()) exec.detach?.();
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
   }
@@ -191,6 +192,8 @@ export class Dispatcher {
       case 'cancelled':
         store.finish(job.id, { state: 'cancelled' });
         break;
+      case 'detached':
+        return; // still running remotely; the next start re-attaches
       case 'transient':
         if (current.cancelRequested) {
           store.finish(job.id, { state: 'cancelled' });

@@ -50,6 +50,8 @@ export class EmrServerlessRunner implements Runner {
 
   run(spec: RunSpec, cb: RunCallbacks): Execution {
     let cancelled = false;
+    const detach = new AbortController();
+    const detached = (): boolean => detach.signal.aborted;
     let runId: string | null = spec.externalId;
     const poll = { delay: this.o.pollBaseMs };
     const max = this.o.pollMaxMs ?? 60_000;
@@ -82,13 +84,15 @@ export class EmrServerlessRunner implements Runner {
           this.o.log?.info(`job ${spec.jobId}: EMR Serverless job run ${runId}`);
         }
         cb.onExternalId(runId);
+        if (detached()) return { kind: 'detached' };
         if (cancelled) await this.cancelRun(runId);
         for (;;) {
           const out = await this.patiently(() => this.o.client.send(new GetJobRunCommand({ applicationId: this.o.applicationId, jobRunId: runId! })), poll);
           const state = out.jobRun?.state ?? 'UNKNOWN';
           if (ACTIVE.has(state)) {
             cb.onProgress(state === 'RUNNING' ? 0.1 : 0, state.toLowerCase());
-            await sleep(poll.delay);
+            await sleep(poll.delay, detach.signal);
+            if (detached()) return { kind: 'detached' };
             poll.delay = Math.min(Math.round(poll.delay * 1.5), max);
             continue;
           }
@@ -108,6 +112,7 @@ export class EmrServerlessRunner implements Runner {
     })();
     return {
       done,
+      detach: () => detach.abort(),
       cancel: async () => {
         cancelled = true;
         if (runId) await this.cancelRun(runId);

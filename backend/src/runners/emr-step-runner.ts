@@ -103,6 +103,8 @@ export class EmrStepRunner implements Runner {
 
   run(spec: RunSpec, cb: RunCallbacks): Execution {
     let cancelled = false;
+    const detach = new AbortController();
+    const detached = (): boolean => detach.signal.aborted;
     let stepId: string | null = spec.externalId;
     const poll = { delay: this.o.pollBaseMs };
     const max = this.o.pollMaxMs ?? 60_000;
@@ -116,6 +118,7 @@ export class EmrStepRunner implements Runner {
           this.o.log?.info(`job ${spec.jobId}: EMR step ${stepId} submitted`);
         }
         cb.onExternalId(stepId);
+        if (detached()) return { kind: 'detached' };
         if (cancelled) await this.cancelStep(stepId);
         for (;;) {
           let out;
@@ -131,7 +134,8 @@ export class EmrStepRunner implements Runner {
           const state = status?.State ?? 'UNKNOWN';
           if (ACTIVE.has(state)) {
             cb.onProgress(state === 'RUNNING' ? 0.1 : 0, state.toLowerCase());
-            await sleep(poll.delay);
+            await sleep(poll.delay, detach.signal);
+            if (detached()) return { kind: 'detached' };
             poll.delay = Math.min(Math.round(poll.delay * 1.5), max);
             continue;
           }
@@ -153,6 +157,7 @@ export class EmrStepRunner implements Runner {
     })();
     return {
       done,
+      detach: () => detach.abort(),
       cancel: async () => {
         cancelled = true;
         if (stepId) await this.cancelStep(stepId);

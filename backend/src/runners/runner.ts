@@ -43,7 +43,9 @@ export type RunOutcome =
   | { kind: 'failed'; error: JobError }
   /** The infrastructure failed (crash, throttling, interrupted step): worth retrying. */
   | { kind: 'transient'; error: JobError }
-  | { kind: 'cancelled' };
+  | { kind: 'cancelled' }
+  /** This process stopped following the attempt (shutdown); it keeps running and is re-attached on the next start. */
+  | { kind: 'detached' };
 
 export interface RunCallbacks {
   /** Called as soon as the attempt has a handle, so that a restart can find it again. */
@@ -56,6 +58,11 @@ export interface Execution {
   readonly done: Promise<RunOutcome>;
   /** Asks the attempt to stop; `done` then resolves (usually to cancelled). */
   cancel(): Promise<void>;
+  /**
+   * Stops following a remote attempt without stopping it (service shutdown); `done` resolves to
+   * detached. Runners whose attempts die with the service (local) do not have it.
+   */
+  detach?(): void;
 }
 
 export interface Runner {
@@ -101,5 +108,15 @@ export async function readEngineOutcome(storage: Storage, outputUri: string): Pr
   return null;
 }
 
-/** Waits `ms` milliseconds. */
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** Waits `ms` milliseconds, or less if `signal` aborts. */
+export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
