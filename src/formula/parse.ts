@@ -140,7 +140,11 @@ function repairTokens(formula: string, raw: Token[]): { tokens: Token[]; leaves:
       continue;
     }
     if (t.type === 'operator-prefix' && t.value === '+') continue; // unary plus changes nothing in Excel
-    if (t.type === 'unknown') throw new FormulaSyntaxError(formula, `unexpected "${t.value}"`);
+    if (t.type === 'unknown') {
+      // The tokenizer splits a spill reference (A2#) into an unknown "A2" and an operand "#".
+      if (merged[i + 1]?.value.startsWith('#')) throw new FormulaSyntaxError(formula, `spilled-range reference ${t.value}#`);
+      throw new FormulaSyntaxError(formula, `unexpected "${t.value}"`);
+    }
     if (t.type === 'operand') {
       leaves++;
       if (t.subtype === 'error') {

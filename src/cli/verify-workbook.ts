@@ -1,0 +1,118 @@
+/**
+ * verify: record a sample sheet, run the config with the engine on the sample's own inputs, and
+ * compare every formula cell (and every recorded pivot's body) with the value Excel cached.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { SheetscaleConfig } from '../config/types.generated';
+import { LIMITS } from '../config/limits';
+import type { PivotSample, Recording } from '../recorder/record';
+import { cellAddress } from '../recorder/workbook';
+import { jsonValue, sameValue } from './compare-cells';
+import { runEngine, describeEngineFailure, type JsonCell, type ProgressEvent, type EngineSummary } from './engine';
+import { sampleCsv } from './sample-csv';
+
+/** One compared cell. */
+export interface ComparedCell {
+  cell: string;
+  formula: string;
+  expected: JsonCell;
+  actual: JsonCell;
+  match: boolean;
+}
+
+/** The verify report (written by --report). */
+export interface VerifyReport {
+  cells: ComparedCell[];
+  refused: Array<{ cell: string; formula: string; reason: string }>;
+  /** Pivot bodies that could not be compared cell by cell (layout differs), with why. */
+  notCompared?: Array<{ pivot: string; reason: string }>;
+}
+
+/** verify could not run the engine (distinct from a mismatch). */
+export class VerifyRunError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'VerifyRunError';
+  }
+}
+
+/**
+ * The config verify runs: the recorded one without the steps that change which rows exist or
+ * their order (filter, sort), so that result row i is sample row i.
+ */
+export function verificationConfig(config: SheetscaleConfig): SheetscaleConfig {
+  return { ...config, steps: config.steps.filter((s) => s.op !== 'filter' && s.op !== 'sort' && s.op !== 'removeDuplicates') };
+}
+
+function comparePivot(sample: PivotSample, pivot: { header: JsonCell[]; rows: JsonCell[][] } | undefined, out: ComparedCell[], notCompared: VerifyReport['notCompared']): void {
+  const where = (r: number, c: number): string => `${sample.sheet}!${cellAddress(sample.range.top + r, sample.range.left + c)}`;
+  if (!pivot) {
+    notCompared?.push({ pivot: sample.name, reason: 'the engine returned no pivot of that name' });
+    return;
+  }
+  const width = sample.range.right - sample.range.left + 1;
+  const height = sample.cells.length;
+  const lines = [pivot.header, ...pivot.rows];
+  if (pivot.header.length !== width || lines.length > height) {
+    notCompared?.push({ pivot: sample.name, reason: `Excel's layout (${height}×${width} cells) differs from the engine's tabular layout (${lines.length}×${pivot.header.length}); compare by eye` });
+    return;
+  }
+  // Excel's compact layout has its own captions in the header rows ("Row Labels"); the body rows
+  // (row items and values) line up with the engine's rows from the bottom.
+  const offset = height - pivot.rows.length;
+  pivot.rows.forEach((row, i) => {
+    row.forEach((actual, j) => {
+      const expected = jsonValue(sample.cells[offset + i]?.[j] ?? { kind: 'blank' });
+      out.push({ cell: where(offset + i, j), formula: `PivotTable ${sample.name}`, expected, actual, match: sameValue(expected, actual) });
+    });
+  });
+}
+
+export interface VerifyOptions {
+  keepTemp?: boolean;
+  onProgress?: (e: ProgressEvent) => void;
+}
+
+/** Runs the recorded config on the sample and compares. */
+export async function verifyRecording(rec: Recording, options: VerifyOptions = {}): Promise<{ report: VerifyReport; tempDir: string; summary: EngineSummary }> {
+  const config = verificationConfig(rec.config);
+  const main = rec.samples[0];
+  if (!main) throw new VerifyRunError('nothing was recorded');
+  const maxRows = LIMITS.maxSummaryRows;
+  if (main.rows.length > maxRows) {
+    throw new VerifyRunError(`the sample has ${main.rows.length} rows; verify compares at most ${maxRows} (the summary's first-rows limit). Verify a smaller sample.`);
+  }
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'sheetscale-verify-'));
+  const configPath = path.join(dir, 'config.json');
+  await writeFile(configPath, JSON.stringify(config, null, 2));
+  const inputs: Array<{ name: string; uri: string }> = [];
+  for (const [i, s] of rec.samples.entries()) {
+    const file = path.join(dir, `source-${i}.csv`);
+    await writeFile(file, sampleCsv(s.columns, s.rows, config.options?.dateSystem ?? '1900'));
+    inputs.push({ name: s.source, uri: file });
+  }
+  const output = path.join(dir, 'out');
+  try {
+    const outcome = await runEngine({ config: configPath, inputs, output, firstRows: main.rows.length, localSmall: true, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+    if (outcome.exitCode !== 0 || !outcome.summary) throw new VerifyRunError(`the engine failed on the sample: ${describeEngineFailure(outcome)}`);
+    const summary = outcome.summary;
+    const index = new Map(summary.columns.map((c, i) => [c.name, i]));
+    const cells: ComparedCell[] = [];
+    for (const fc of rec.formulaCells) {
+      const expected = jsonValue(fc.expected);
+      const col = index.get(fc.column);
+      const row = summary.firstRows[fc.rowIndex];
+      const actual = col === undefined || row === undefined ? undefined : row[col];
+      cells.push({ cell: fc.cell, formula: fc.formula, expected, actual: actual === undefined ? null : actual, match: sameValue(expected, actual) });
+    }
+    const notCompared: NonNullable<VerifyReport['notCompared']> = [];
+    for (const p of rec.pivots) comparePivot(p, summary.pivots?.find((x) => x.name === p.name), cells, notCompared);
+    const report: VerifyReport = { cells, refused: rec.refused.map((r) => ({ cell: r.cell, formula: r.formula, reason: r.reason })) };
+    if (notCompared.length > 0) report.notCompared = notCompared;
+    return { report, tempDir: dir, summary };
+  } finally {
+    if (!options.keepTemp) await rm(dir, { recursive: true, force: true });
+  }
+}
