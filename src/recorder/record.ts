@@ -169,6 +169,7 @@ class Recorder {
 
   record(): Recording {
     const { data, columns } = this.block;
+    const workbookName = this.options.workbookName ?? this.wb.name;
     if (data.bottom < data.top) throw new RecordError(`Sheet ${this.ws.name}: the sample has a header row but no data rows under it.`);
     const inputs: number[] = [];
     const formulaColumns: FormulaColumn[] = [];
@@ -224,9 +225,9 @@ class Recorder {
     }
     const config: SheetscaleConfig = {
       version: 1,
-      name: this.options.workbookName ? `${this.options.workbookName} — ${this.ws.name}` : this.ws.name,
+      name: workbookName ? `${workbookName} — ${this.ws.name}` : this.ws.name,
       recordedFrom: {
-        ...(this.options.workbookName ? { workbook: this.options.workbookName } : {}),
+        ...(workbookName ? { workbook: workbookName } : {}),
         sheet: this.ws.name,
         ...(this.block.table ? { table: this.block.table } : {}),
         range: rangeA1({ ...data, top: this.block.headerRow ?? data.top }),

@@ -1,0 +1,75 @@
+import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
+import { buildDocumentedExamples } from '../../test/fixtures/workbooks/documented-examples';
+import { readPackageParts } from './package-parts';
+import { dateToSerial, readXlsx } from './read-xlsx';
+
+/** A workbook with a table whose part gets AutoFilter and sort state Excel would write. */
+async function tableWithState(): Promise<Buffer> {
+  const book = new ExcelJS.Workbook();
+  const ws = book.addWorksheet('Data');
+  ws.addTable({
+    name: 'Sales', ref: 'A1', headerRow: true,
+    columns: [{ name: 'Region' }, { name: 'Amount' }, { name: 'Note' }, { name: 'Rank' }],
+    rows: [['East', 10, 'a', 1], ['West', 20, 'b', 2]],
+  });
+  const plain = book.addWorksheet('Plain');
+  plain.addRow(['K', 'V']);
+  plain.addRow(['x', 1]);
+  plain.autoFilter = 'A1:B2';
+  const zip = await JSZip.loadAsync(Buffer.from(await book.xlsx.writeBuffer()));
+  const tablePath = Object.keys(zip.files).find((p) => /^xl\/tables\/table\d+\.xml$/.test(p)) as string;
+  const xml = (await zip.file(tablePath)?.async('string')) as string;
+  const filters =
+    '<filterColumn colId="0"><filters blank="1"><filter val="East"/></filters></filterColumn>' +
+    '<filterColumn colId="1"><customFilters and="1"><customFilter operator="greaterThanOrEqual" val="10"/><customFilter operator="lessThan" val="100"/></customFilters></filterColumn>' +
+    '<filterColumn colId="2"><colorFilter dxfId="0"/></filterColumn>' +
+    '<filterColumn colId="3"><top10 top="0" percent="1" val="25"/></filterColumn>' +
+    '<sortState ref="A2:D3"><sortCondition descending="1" ref="B2:B3"/><sortCondition ref="A2:A3"/></sortState>';
+  const patched = xml.replace(/<autoFilter ref="([^"]+)"(?:\s*\/>|>[\s\S]*?<\/autoFilter>)/, `<autoFilter ref="$1">${filters}</autoFilter>`);
+  expect(patched).toContain('top10');
+  zip.file(tablePath, patched);
+  return zip.generateAsync({ type: 'nodebuffer' });
+}
+
+describe('package parts', () => {
+  it('reads a table with its AutoFilter criteria and sort state', async () => {
+    const parts = await readPackageParts(await tableWithState());
+    const data = parts.sheets.get('Data');
+    expect(data?.tables).toEqual([
+      {
+        name: 'Sales', range: { top: 1, left: 1, bottom: 3, right: 4 }, headerRow: true, totalsRow: false, columns: ['Region', 'Amount', 'Note', 'Rank'],
+        filters: [
+          { columnIndex: 0, filterOn: 'values', values: ['East'], blanks: true },
+          { columnIndex: 1, filterOn: 'custom', criterion1: '>=10', criterion2: '<100', operator: 'and' },
+          { columnIndex: 2, filterOn: 'unsupported', description: 'colorFilter' },
+          { columnIndex: 3, filterOn: 'bottomPercent', count: 25 },
+        ],
+        sort: { fields: [{ columnIndex: 1, descending: true }, { columnIndex: 0, descending: false }], matchCase: false },
+      },
+    ]);
+    expect(parts.sheets.get('Plain')?.autoFilter).toEqual({ range: { top: 1, left: 1, bottom: 2, right: 2 }, filters: [] });
+  });
+
+  it('reads a pivot table definition with its cache fields', async () => {
+    const parts = await readPackageParts(await buildDocumentedExamples());
+    expect(parts.sheets.get('Pivot')?.pivotTables).toEqual([
+      {
+        name: 'PivotTable1', source: { table: 'Orders' }, rows: ['Budget'], columns: [],
+        values: [{ field: 'Predicted', name: 'Sum of Predicted', summarizeBy: 'Sum' }], filters: [],
+        grandTotals: { rows: true, columns: true }, location: { sheet: 'Pivot', range: { top: 3, left: 1, bottom: 6, right: 2 } },
+      },
+    ]);
+  });
+});
+
+describe('readXlsx', () => {
+  it('turns dates back into serial numbers of the workbook date system', () => {
+    expect(dateToSerial(new Date(Date.UTC(2011, 0, 15)), false)).toBe(40558);
+    expect(dateToSerial(new Date(Date.UTC(2011, 0, 15)), true)).toBe(40558 - 1462);
+  });
+
+  it('fails with the file named on something that is not a workbook', async () => {
+    await expect(readXlsx(Buffer.from('not a zip'), 'junk.xlsx')).rejects.toThrow(/^junk\.xlsx is not a readable \.xlsx workbook/);
+  });
+});
