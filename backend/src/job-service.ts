@@ -235,6 +235,16 @@ export class JobService {
     return { job, summary: outcome.summary };
   }
 
+  /** Deletes expired uploads no waiting job needs; returns how many. */
+  async sweepExpiredUploads(now = new Date()): Promise<number> {
+    const expired = this.o.store.expiredUploads(now);
+    for (const u of expired) {
+      await this.o.storage.remove(u.uri);
+      this.o.store.deleteUpload(u.id);
+    }
+    return expired.length;
+  }
+
   /** Stores an uploaded lookup table as CSV for the caller's jobs. */
   async upload(principal: Principal, body: { name: string; columns: Array<{ name: string; type: string }>; rows: unknown[][] }, now = new Date()): Promise<UploadRecord> {
     if (body.rows.length > this.o.uploadMaxRows) throw new PayloadTooLargeError(`The upload "${body.name}" has ${body.rows.length} rows; at most ${this.o.uploadMaxRows} are accepted.`);

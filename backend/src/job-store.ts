@@ -322,6 +322,20 @@ export class JobStore {
     this.db.prepare('INSERT INTO uploads (id, user, name, columns, uri, row_count, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(u.id, u.user, u.name, JSON.stringify(u.columns), u.uri, u.rowCount, u.expiresAt);
   }
 
+  /** Expired uploads that no queued or running job still reads. */
+  expiredUploads(now: Date): Array<{ id: string; uri: string }> {
+    return this.db
+      .prepare(
+        `SELECT id, uri FROM uploads u WHERE expires_at < ?
+           AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.state IN ('queued', 'running') AND instr(j.inputs, json_quote(u.uri)) > 0)`,
+      )
+      .all(now.toISOString()) as Array<{ id: string; uri: string }>;
+  }
+
+  deleteUpload(id: string): void {
+    this.db.prepare('DELETE FROM uploads WHERE id = ?').run(id);
+  }
+
   getUpload(id: string): UploadRecord | null {
     const r = this.db.prepare('SELECT * FROM uploads WHERE id = ?').get(id) as
       | { id: string; user: string; name: string; columns: string; uri: string; row_count: number; expires_at: string }

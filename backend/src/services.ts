@@ -94,6 +94,14 @@ export async function createServices(config: ServiceConfig, o: ServiceOverrides 
   const jobs = new JobService({ store, catalog, storage, dispatcher, uploadMaxRows: config.uploadMaxRows, uploadTtlMs: config.uploadTtlMs });
   const engine = new EngineTools({ python: config.python, engineCommand: config.engineCommand, previewEngineArgs: config.previewEngineArgs, cwd: config.engineCwd, previewTimeoutMs: config.previewTimeoutMs, log: (m) => log.warn(m) });
   const results = new ResultReader(storage);
+  // Expired uploads are deleted hourly (those a waiting job still reads are kept until it ran).
+  const sweeper = setInterval(() => {
+    jobs.sweepExpiredUploads().then(
+      (n) => n > 0 && log.info(`deleted ${n} expired upload(s)`),
+      (err: unknown) => log.warn(`upload sweep failed: ${String(err)}`),
+    );
+  }, 3_600_000);
+  sweeper.unref();
   return {
     config,
     storage,
@@ -108,6 +116,7 @@ export async function createServices(config: ServiceConfig, o: ServiceOverrides 
     results,
     metrics,
     async close() {
+      clearInterval(sweeper);
       dispatcher.stop();
       await results.close();
       store.close();

@@ -40,6 +40,8 @@ test('write, read, ranged read, missing object', async () => {
   expect((await storage.read(uri))!.toString()).toBe('{"version":1}');
   expect((await storage.readHead(uri, 4))!.toString()).toBe('{"ve');
   expect(await storage.read(storage.uriFor('nope.json'))).toBeNull();
+  await storage.remove(uri);
+  expect(await storage.read(uri)).toBeNull();
   expect(parseS3Uri('s3://b/k/x.csv')).toEqual({ bucket: 'b', key: 'k/x.csv' });
 });
 

@@ -113,6 +113,10 @@ test('uploads: stored for their owner, bound as a source, refused to others', as
   expect(bob.statusCode).toBe(404);
   const ragged = await t.app.inject({ method: 'POST', url: '/v1/uploads', headers: auth(alice), payload: { name: 'x', columns: [{ name: 'A', type: 'text' }], rows: [['a', 'b']] } });
   expect(ragged.statusCode).toBe(400);
+  // Once expired, an upload that no waiting job reads is deleted (file and record).
+  const later = new Date(Date.now() + 48 * 3_600_000);
+  expect(await t.services.jobs.sweepExpiredUploads(later)).toBe(1);
+  expect(t.services.store.getUpload(uploadId)).toBeNull();
   const misfit = await t.app.inject({ method: 'POST', url: '/v1/uploads', headers: auth(alice), payload: { name: 'x', columns: [{ name: 'A', type: 'number' }], rows: [[1], ['2']] } });
   expect(misfit.statusCode).toBe(400);
   expect(misfit.json().error.message).toMatch(/rows\[1\]\[0\].*column "A" of type number/);

@@ -21,6 +21,9 @@ export class MemoryStorage implements Storage {
     const p = prefixUri.endsWith('/') ? prefixUri : `${prefixUri}/`;
     return [...this.objects.keys()].filter((k) => k.startsWith(p)).sort();
   }
+  async remove(uri: string): Promise<void> {
+    this.objects.delete(uri);
+  }
   async removePrefix(prefixUri: string): Promise<void> {
     for (const k of await this.list(prefixUri)) this.objects.delete(k);
   }

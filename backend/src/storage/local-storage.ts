@@ -87,6 +87,10 @@ export class LocalStorage implements Storage {
     return out.sort();
   }
 
+  async remove(uri: string): Promise<void> {
+    await rm(localPath(uri), { force: true });
+  }
+
   async removePrefix(prefixUri: string): Promise<void> {
     await rm(localPath(prefixUri), { recursive: true, force: true });
   }

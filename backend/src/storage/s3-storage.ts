@@ -3,6 +3,7 @@
  * links presigned with @aws-sdk/s3-request-presigner.
  */
 import {
+  DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
   ListObjectsV2Command,
@@ -76,6 +77,11 @@ export class S3Storage implements Storage {
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
     return out.sort();
+  }
+
+  async remove(uri: string): Promise<void> {
+    const { bucket, key } = parseS3Uri(uri);
+    await this.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
   }
 
   async removePrefix(prefixUri: string): Promise<void> {

@@ -23,6 +23,8 @@ export interface Storage {
   readHead(uri: string, bytes: number): Promise<Buffer | null>;
   /** The URIs of the objects under a prefix (a "directory"), sorted. */
   list(prefixUri: string): Promise<string[]>;
+  /** Removes one object (no error when it is already gone). */
+  remove(uri: string): Promise<void>;
   /** Removes every object under a prefix. */
   removePrefix(prefixUri: string): Promise<void>;
   /** A time-limited download link. */
