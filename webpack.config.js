@@ -24,6 +24,15 @@ function runtimeConfig(env) {
   };
 }
 
+/** The manifest served: URLs on the add-in's origin, the Cognito domain trusted for the sign-in dialog. */
+function manifestFor(xml, origin, cognitoDomain) {
+  let out = xml.split(DEV_ORIGIN).join(origin);
+  if (cognitoDomain) {
+    out = out.replace('</AppDomains>', `  <AppDomain>${cognitoDomain.replace(/\/+$/, '')}</AppDomain>\n  </AppDomains>`);
+  }
+  return out;
+}
+
 function page(name, chunks, title, extra = {}) {
   return new HtmlWebpackPlugin({
     filename: `${name}.html`,
@@ -90,7 +99,7 @@ module.exports = async (_env, argv) => {
           {
             from: 'manifest.xml',
             to: 'manifest.xml',
-            transform: (content) => (production ? content.toString().split(DEV_ORIGIN).join(origin) : content),
+            transform: (content) => manifestFor(content.toString(), production ? origin : DEV_ORIGIN, process.env.COGNITO_DOMAIN),
           },
           {
             from: 'manifest.xml',
