@@ -1,0 +1,130 @@
+/** The command line without the engine: record, argument checks of run/explain, help texts. */
+import ExcelJS from 'exceljs';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { validateConfig } from '../../src/config/validate';
+import { sameValue, jsonValue, showValue } from '../../src/cli/compare-cells';
+import { csvField, sampleCsv, serialToIsoDate } from '../../src/cli/sample-csv';
+import { formatVerifyReport } from '../../src/cli/commands/verify';
+import { DOCUMENTED_EXAMPLES_PATH } from '../fixtures/workbooks/documented-examples';
+import { sheetscale } from './cli-helpers';
+
+jest.setTimeout(60_000);
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'sheetscale-cli-'));
+});
+
+async function refusedBook(): Promise<string> {
+  const book = new ExcelJS.Workbook();
+  const ws = book.addWorksheet('Ledger');
+  ws.addRow(['Qty', 'Price', 'Total', 'Next']);
+  ws.addRow([2, 1.5, { formula: 'A2*B2', result: 3 }, { formula: 'A3*2', result: 6 }]);
+  ws.addRow([3, 2, { formula: 'A3*B3', result: 6 }, { formula: 'A4*2', result: 0 }]);
+  const file = path.join(dir, 'refused.xlsx');
+  await book.xlsx.writeFile(file);
+  return file;
+}
+
+describe('sheetscale record', () => {
+  it('writes a valid config for the documented-examples workbook', async () => {
+    const out = path.join(dir, 'config.json');
+    const r = await sheetscale(['record', DOCUMENTED_EXAMPLES_PATH, '-o', out]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^Recorded 8 steps from Orders to /);
+    const config: unknown = JSON.parse(await readFile(out, 'utf8'));
+    expect(validateConfig(config).ok).toBe(true);
+    expect((config as { sources: Array<{ name: string }> }).sources.map((s) => s.name)).toEqual(['Orders', 'Items', 'Viscosity']);
+  });
+
+  it('refuses a formula that reads another row, with the exact message, and records the rest', async () => {
+    const r = await sheetscale(['record', await refusedBook()]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(
+      'refused: Ledger!D2 =A3*2: A3 refers to another row (this formula is in row 2); a formula column can only read cells of its own row, e.g. A2. Running totals and references to previous rows are not supported.\n',
+    );
+    const config = JSON.parse(r.stdout) as { steps: Array<{ column: string }> };
+    expect(config.steps.map((s) => s.column)).toEqual(['Total']);
+  });
+
+  it('exits 2 naming the problem when the file cannot be recorded', async () => {
+    const junk = path.join(dir, 'junk.xlsx');
+    await writeFile(junk, 'not a workbook');
+    const r = await sheetscale(['record', junk]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^sheetscale record: junk\.xlsx is not a readable \.xlsx workbook/);
+    const missing = await sheetscale(['record', DOCUMENTED_EXAMPLES_PATH, '--sheet', 'Nope']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe('sheetscale record: The workbook has no sheet "Nope" (sheets: Orders, Items, Viscosity, Pivot).\n');
+  });
+});
+
+describe('sheetscale run and explain: what is checked before the engine starts', () => {
+  it('exits 2 when a source is not bound, or bound to an unknown name', async () => {
+    const out = path.join(dir, 'c2.json');
+    await sheetscale(['record', DOCUMENTED_EXAMPLES_PATH, '-o', out]);
+    const r = await sheetscale(['run', out, '--input', 'Orders=orders.csv']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('sheetscale run: bind every source with --input: missing --input "Items=..." --input "Viscosity=...".\n');
+    const u = await sheetscale(['run', out, '--input', 'Ordres=o.csv']);
+    expect(u.code).toBe(2);
+    expect(u.stderr).toBe('sheetscale run: --input Ordres: no such source in the config (sources: Orders, Items, Viscosity).\n');
+  });
+
+  it('exits 2 on an invalid config, naming the problem', async () => {
+    const bad = path.join(dir, 'bad.json');
+    await writeFile(bad, JSON.stringify({ version: 1 }));
+    const r = await sheetscale(['run', bad]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^sheetscale run: .*bad\.json is not a valid config:\n/);
+  });
+
+  it('explain exits 2 on a missing file', async () => {
+    const r = await sheetscale(['explain', path.join(dir, 'nope.json')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no such file/);
+  });
+
+  it('documents every command in --help', async () => {
+    for (const cmd of ['record', 'run', 'verify', 'explain']) {
+      const r = await sheetscale([cmd, '--help']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/Exit codes:/);
+      expect(r.stdout).toMatch(/Example:/);
+    }
+  });
+});
+
+describe('value helpers of verify', () => {
+  it('compares as Excel shows values: 15 significant digits, text exactly, errors by code', () => {
+    expect(sameValue(0.3, 0.1 + 0.2)).toBe(true);
+    expect(sameValue(2.2, 2.21)).toBe(false);
+    expect(sameValue('OK', 'ok')).toBe(false);
+    expect(sameValue({ error: '#N/A' }, { error: '#N/A' })).toBe(true);
+    expect(sameValue({ error: '#N/A' }, '#N/A')).toBe(false);
+    expect(sameValue(null, 0)).toBe(false);
+    expect(jsonValue({ kind: 'error', value: '#DIV/0!' })).toEqual({ error: '#DIV/0!' });
+    expect(jsonValue({ kind: 'blank' })).toBeNull();
+    expect(showValue('x')).toBe('"x"');
+  });
+
+  it('writes samples as CSV the engine reads back with their kinds', () => {
+    expect(serialToIsoDate(40558)).toBe('2011-01-15');
+    expect(serialToIsoDate(59)).toBe('1900-02-28');
+    expect(serialToIsoDate(61)).toBe('1900-03-01');
+    expect(serialToIsoDate(60)).toBeUndefined();
+    expect(serialToIsoDate(0, '1904')).toBe('1904-01-01');
+    expect(csvField({ kind: 'text', value: 'a,"b"' }, 'text')).toBe('"a,""b"""');
+    expect(csvField({ kind: 'logical', value: true }, 'mixed')).toBe('TRUE');
+    expect(sampleCsv([{ name: 'D', type: 'date' }, { name: 'N', type: 'number' }], [[{ kind: 'number', value: 40558 }, { kind: 'blank' }]])).toBe('D,N\n2011-01-15,\n');
+  });
+
+  it('prints each mismatch with cell, formula, Excel\'s value and ours', () => {
+    expect(formatVerifyReport({ cells: [{ cell: 'M2', formula: '=ROUND(C2,D2)', expected: 2.3, actual: 2.2, match: false }, { cell: 'M3', formula: '=ROUND(C3,D3)', expected: 2.1, actual: 2.1, match: true }], refused: [] })).toEqual([
+      'Compared 2 formula cells with the values Excel cached: 1 mismatch.',
+      '  MISMATCH M2 =ROUND(C2,D2): Excel 2.3, sheetscale 2.2',
+    ]);
+  });
+});
