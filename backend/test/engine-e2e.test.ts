@@ -42,4 +42,10 @@ test('a config runs on the real engine and its summary and rows come back', asyn
   const rows = (await t.app.inject({ method: 'GET', url: `/v1/jobs/${job.id}/rows?offset=1&limit=2`, headers })).json();
   expect(rows).toMatchObject({ rows: summary.firstRows.slice(1), offset: 1, total: 3 });
   expect((await t.app.inject({ method: 'GET', url: `/v1/jobs/${job.id}/download`, headers })).json().url).toMatch(/\/files\//);
+
+  // Preview on rows from the workbook: the service writes them as CSV for the engine (dates as ISO
+  // text, blanks empty). In Excel a blank cell counts as 0 in arithmetic: ROUND(blank*2,0) = 0.
+  const preview = await t.app.inject({ method: 'POST', url: '/v1/preview', headers, payload: { config, inputs: { ledger: { rows: [['4000', 1.5, 45351], ['4100', null, null]] } } } });
+  expect(preview.statusCode).toBe(200);
+  expect(preview.json().rows).toEqual([['4000', 1.5, 45351, 3], ['4100', null, null, 0]]);
 });
