@@ -51,8 +51,9 @@ export class Dispatcher {
   }
 
   /**
-   * Stops taking new jobs and stops following remote attempts (EMR steps and job runs go on and
-   * are re-attached on the next start). Local attempts are left to finish; `drain` waits for them.
+   * Stops taking new jobs and detaches from running attempts: EMR steps and job runs go on and are
+   * re-attached on the next start; local engines are stopped and their jobs queued again on the
+   * next start. `drain` waits until every attempt has let go.
    */
   stop(): void {
     this.stopped = true;

@@ -1,5 +1,6 @@
 /** Job life cycle through the API with the local runner and the fake engine. */
 import path from 'node:path';
+import { Dispatcher } from '../src/dispatcher';
 import { makeTestApp, ledgerConfig, waitForJob, type TestApp } from './helpers';
 
 let t: TestApp;
@@ -96,4 +97,21 @@ test('explain returns the engine’s PySpark text; an invalid config is refused 
   const bad = await t.app.inject({ method: 'POST', url: '/v1/configs/explain', headers: auth(alice), payload: { ...ledgerConfig(), steps: 'nope' } });
   expect(bad.statusCode).toBe(400);
   expect(bad.json().error.code).toBe('CONFIG_INVALID');
+});
+
+test('shutdown stops local engines but keeps their jobs: the next start runs them again', async () => {
+  t = await makeTestApp();
+  alice = t.token('alice', ['finance']);
+  process.env.FAKE_ENGINE_SLEEP_MS = '30000';
+  const id = (await t.app.inject({ method: 'POST', url: '/v1/jobs', headers: auth(alice), payload: { config: ledgerConfig() } })).json().job.id;
+  for (let i = 0; i < 200 && t.services.store.get(id)!.phase !== 'reading'; i++) await new Promise((r) => setTimeout(r, 20));
+  t.services.dispatcher.stop();
+  await t.services.dispatcher.drain();
+  expect(t.services.store.get(id)).toMatchObject({ state: 'running', attempts: 1 });
+  process.env.FAKE_ENGINE_SLEEP_MS = '0';
+  const next = new Dispatcher({ store: t.services.store, runner: t.services.runner, concurrency: 2, maxAttempts: 3, retryBaseMs: 1 });
+  await next.start();
+  expect(await waitForJob(t, alice, id)).toMatchObject({ state: 'succeeded', attempts: 1 });
+  next.stop();
+  await next.drain();
 });

@@ -77,11 +77,13 @@ export class LocalRunner implements Runner {
 
   run(spec: RunSpec, cb: RunCallbacks): Execution {
     let cancelled = false;
+    let detached = false;
     let pid: number | undefined;
     const done = (async (): Promise<RunOutcome> => {
       // A fresh attempt never sees the leftovers of an earlier one.
       await this.opts.storage.removePrefix(spec.outputUri);
       if (cancelled) return { kind: 'cancelled' };
+      if (detached) return { kind: 'detached' };
       const [program, ...lead] = this.opts.command;
       const child = spawn(program!, [...lead, ...engineArgs(spec)], {
         cwd: this.opts.cwd,
@@ -118,6 +120,7 @@ export class LocalRunner implements Runner {
         child.on('close', (code, signal) => resolve({ code, signal }));
       });
       if (cancelled) return { kind: 'cancelled' };
+      if (detached) return { kind: 'detached' };
       if (exit.spawnError) {
         return { kind: 'failed', error: { code: 'ENGINE_UNAVAILABLE', message: `The engine could not be started (${exit.spawnError.message}). Check SHEETSCALE_ENGINE_CMD / the Python environment (npm install).` } };
       }
@@ -136,6 +139,12 @@ export class LocalRunner implements Runner {
     })();
     return {
       done,
+      // Service shutdown: stop the engine but leave the job "running" in the store; the next start
+      // queues it again without counting the attempt (see abandon and the dispatcher's recover).
+      detach: () => {
+        detached = true;
+        if (pid != null) killGroup(pid, 'SIGTERM');
+      },
       cancel: async () => {
         cancelled = true;
         if (pid == null) return;
