@@ -83,7 +83,7 @@ describe('recordWorkbook', () => {
     for (let r = 2; r <= 4; r++) s.setCell(r, 3, f(`=[@Amount]*2`, n(1)));
     const table: TableInfo = {
       name: 'Sales', range: { top: 1, left: 1, bottom: 4, right: 3 }, headerRow: true, totalsRow: false, columns: ['Region', 'Amount', 'Net'],
-      filters: [{ columnIndex: 0, filterOn: 'values', values: ['East'], blanks: true }, { columnIndex: 2, filterOn: 'custom', criterion1: '>=10', criterion2: '<100', operator: 'and' }],
+      filters: [{ columnIndex: 0, filterOn: 'values', values: ['East'], blanks: true }, { columnIndex: 1, filterOn: 'values', values: ['10', '5'] }, { columnIndex: 2, filterOn: 'custom', criterion1: '>=10', criterion2: '<100', operator: 'and' }],
       sort: { fields: [{ columnIndex: 1, descending: true }], matchCase: false },
     };
     s.addTable(table);
@@ -104,7 +104,7 @@ describe('recordWorkbook', () => {
       },
       {
         op: 'filter', id: 's3', provenance: { sheet: 'Data', action: 'AutoFilter', table: 'Sales' },
-        conditions: [{ column: 'Region', filterOn: 'values', values: ['East'], blanks: true }, { column: 'Net', filterOn: 'custom', criterion1: '>=10', criterion2: '<100', operator: 'and' }],
+        conditions: [{ column: 'Region', filterOn: 'values', values: ['East'], blanks: true }, { column: 'Amount', filterOn: 'values', values: [10, 5] }, { column: 'Net', filterOn: 'custom', criterion1: '>=10', criterion2: '<100', operator: 'and' }],
       },
       { op: 'sort', id: 's4', provenance: { sheet: 'Data', action: 'Sort', table: 'Sales' }, keys: [{ column: 'Amount', descending: true }] },
     ]);

@@ -477,7 +477,7 @@ class Recorder {
       const where = `${quoteSheet(this.ws.name)}!AutoFilter on "${column}"`;
       switch (f.filterOn) {
         case 'values':
-          conditions.push({ column, filterOn: 'values', values: f.values, ...(f.blanks ? { blanks: true } : {}) });
+          conditions.push({ column, filterOn: 'values', values: this.filterValues(f.columnIndex, f.values), ...(f.blanks ? { blanks: true } : {}) });
           break;
         case 'custom':
           conditions.push({ column, filterOn: 'custom', criterion1: f.criterion1, ...(f.criterion2 !== undefined ? { criterion2: f.criterion2 } : {}), ...(f.operator ? { operator: f.operator } : {}) });
@@ -499,6 +499,21 @@ class Recorder {
     }
     if (conditions.length === 0) return undefined;
     return { op: 'filter', id: nextId(), provenance: { sheet: this.ws.name, action: 'AutoFilter', ...(this.block.table ? { table: this.block.table } : {}) }, conditions };
+  }
+
+  /**
+   * An .xlsx stores a value filter's items as the text the filter list shows; in a column of
+   * numbers, "100" means the number 100 (numbers are compared by value).
+   */
+  private filterValues(index: number, values: Array<string | number | boolean>): Array<string | number | boolean> {
+    const c = this.block.data.left + index;
+    let numeric = true;
+    for (let r = this.block.data.top; r <= this.block.data.bottom; r++) {
+      const k = this.ws.cell(r, c).value.kind;
+      if (k !== 'number' && k !== 'blank') numeric = false;
+    }
+    if (!numeric) return values;
+    return values.map((v) => (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v));
   }
 
   private sortStep(nextId: () => string): Step | undefined {
