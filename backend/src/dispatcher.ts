@@ -177,6 +177,7 @@ export class Dispatcher {
 
   private settle(job: JobRecord, outcome: RunOutcome): void {
     const { store, maxAttempts, retryBaseMs, log } = this.opts;
+    if (outcome.kind === 'detached') return; // still running remotely, or re-queued on the next start
     const current = store.get(job.id);
     if (!current || current.state !== 'running') return;
     switch (outcome.kind) {
@@ -193,8 +194,6 @@ export class Dispatcher {
       case 'cancelled':
         store.finish(job.id, { state: 'cancelled' });
         break;
-      case 'detached':
-        return; // still running remotely; the next start re-attaches
       case 'transient':
         if (current.cancelRequested) {
           store.finish(job.id, { state: 'cancelled' });

@@ -118,6 +118,8 @@ export async function createServices(config: ServiceConfig, o: ServiceOverrides 
     async close() {
       clearInterval(sweeper);
       dispatcher.stop();
+      // Attempts let go quickly once detached; do not hang a shutdown on a stuck one.
+      await Promise.race([dispatcher.drain(), new Promise((r) => setTimeout(r, 10_000).unref())]);
       await results.close();
       store.close();
     },
