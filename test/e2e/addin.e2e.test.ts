@@ -35,6 +35,7 @@ function newestMtime(dir: string): number {
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, entry.name);
+    if (/\.test\.tsx?$/.test(entry.name)) continue; // tests are not in the bundle
     newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
   }
   return newest;
@@ -130,13 +131,23 @@ interface CellView { value: unknown; type: string; formula?: string; numberForma
 const fake = <T>(fn: string, ...args: unknown[]): Promise<T> =>
   page.evaluate(([f, a]) => (window as unknown as { fakeOffice: Record<string, (...x: unknown[]) => unknown> }).fakeOffice[f as string]!(...(a as unknown[])), [fn, args] as const) as Promise<T>;
 
+const phases: string[] = [];
+let phaseStart = Date.now();
+function phase(name: string): void {
+  phases.push(`${name} ${((Date.now() - phaseStart) / 1000).toFixed(1)} s`);
+  phaseStart = Date.now();
+}
+
 test('record a VLOOKUP column and a pivot on a sample, run on the full data, get the summary in a new sheet', async () => {
+  phaseStart = Date.now();
   await page.goto(`${addin.origin}/taskpane.html`);
 
   // 1. Sign in with a local issuer token.
+  // office.js (here the fake, which does the same) nulls history.pushState/replaceState; the pane restores them.
+  expect(await page.evaluate(() => typeof history.pushState === 'function' && typeof history.replaceState === 'function')).toBe(true);
   await page.getByLabel('Token').fill(token);
   await shot('1-sign-in');
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByLabel('Token').press('Enter'); // the keyboard is enough
 
   // 2. Sample: load the ledger dataset's sample into a new sheet.
   await page.getByRole('combobox', { name: 'Dataset' }).selectOption('ledger');
@@ -146,10 +157,12 @@ test('record a VLOOKUP column and a pivot on a sample, run on the full data, get
   const sample = tables.find((t) => t.sheet === 'General ledger');
   expect(sample).toEqual({ name: 'General_ledger', sheet: 'General ledger', address: `A1:C${SAMPLE_ROWS + 1}` });
   await shot('2-sample');
+  phase('sign-in + sample');
 
   // 3. Record: the user types a VLOOKUP in D2 and fills it down; Excel shows the looked-up names.
   await page.getByRole('tab', { name: /Record/ }).click();
-  await page.getByRole('button', { name: 'Start recording' }).click();
+  await page.getByRole('button', { name: 'Start recording' }).focus();
+  await page.keyboard.press('Enter');
   await page.getByRole('button', { name: 'Stop recording' }).waitFor();
   const names = new Map(ACCOUNTS);
   const sampleRows = LEDGER.slice(0, SAMPLE_ROWS);
@@ -173,6 +186,7 @@ test('record a VLOOKUP column and a pivot on a sample, run on the full data, get
   await shot('3-record');
   await page.getByRole('button', { name: 'Stop recording' }).click();
   await page.getByRole('button', { name: 'Start recording' }).waitFor();
+  phase('record');
 
   // 4. Verify on the sample with the real engine: every formula cell and the pivot match Excel.
   await page.getByRole('tab', { name: 'Verify' }).click();
@@ -181,6 +195,7 @@ test('record a VLOOKUP column and a pivot on a sample, run on the full data, get
   await verdict.first().waitFor({ timeout: 240_000 });
   await shot('4-verify');
   await expect(page.getByText(/^All \d+ cells match Excel \(including 1 PivotTable\)\.$/).count()).resolves.toBe(1);
+  phase('verify (preview on the engine)');
 
   // 5. Run on the full data: the ledger dataset, the Accounts sheet uploaded with the job.
   await page.getByRole('tab', { name: 'Run' }).click();
@@ -191,6 +206,7 @@ test('record a VLOOKUP column and a pivot on a sample, run on the full data, get
   await finished.waitFor({ timeout: 300_000 });
   await shot('5-run');
   expect(await finished.textContent()).toBe('succeeded');
+  phase('run on the full data (job)');
 
   // 6. Results: the summary in a new sheet named after the job.
   await page.getByRole('tab', { name: 'Results' }).click();
@@ -225,4 +241,6 @@ test('record a VLOOKUP column and a pivot on a sample, run on the full data, get
   expect(cells[`B${grand?.slice(1)}`]?.value).toBe(LEDGER.reduce((s, r) => s + r.Amount, 0));
   // No value from the data became a formula.
   expect(Object.values(cells).some((c) => c.formula !== undefined)).toBe(false);
+  phase('results');
+  console.log(`e2e phases: ${phases.join(', ')}`);
 });
