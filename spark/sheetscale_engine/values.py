@@ -93,7 +93,12 @@ def xv_blank() -> Column:
 
 def xv_number(col: Column | float | int) -> Column:
     """A number; a null becomes blank and NaN/±Infinity (which Excel has not) become #NUM!."""
-    n = F.lit(float(col)) if isinstance(col, (int, float)) else col.cast("double")
+    if isinstance(col, (int, float)):
+        value = float(col)
+        if value != value or value in (float("inf"), float("-inf")):
+            return xv_error(NUM)
+        return xv_of(NUMBER, n=F.lit(value))
+    n = col.cast("double")
     return (
         F.when(n.isNull(), xv_blank())
         .when(F.isnan(n) | (F.abs(n) == F.lit(float("inf"))), xv_error(NUM))
@@ -288,11 +293,50 @@ def serial_date(serial: Column, date_system: str = "1900") -> Column:
     return F.date_add(F.lit("1899-12-30").cast("date"), F.when(whole < 61, whole + 1).otherwise(whole))
 
 
+# Date layouts Excel (en-US) reads from text, as Spark datetime patterns (parsed case-insensitively).
+_DATE_PATTERNS: Final = (
+    ("^\\d{4}-\\d{1,2}-\\d{1,2}$", "yyyy-M-d"),
+    ("^\\d{4}/\\d{1,2}/\\d{1,2}$", "yyyy/M/d"),
+    ("^\\d{1,2}/\\d{1,2}/\\d{4}$", "M/d/yyyy"),
+    ("^\\d{1,2}-[A-Za-z]{3}-\\d{4}$", "d-MMM-yyyy"),
+    ("^\\d{1,2} [A-Za-z]{3} \\d{4}$", "d MMM yyyy"),
+    ("^\\d{1,2}-[A-Za-z]{4,}-\\d{4}$", "d-MMMM-yyyy"),
+    ("^\\d{1,2} [A-Za-z]{4,} \\d{4}$", "d MMMM yyyy"),
+    ("^[A-Za-z]{3} \\d{1,2}, \\d{4}$", "MMM d, yyyy"),
+    ("^[A-Za-z]{4,} \\d{1,2}, \\d{4}$", "MMMM d, yyyy"),
+)
+_TIME_TEXT: Final = r"^(\d{1,2}):(\d{1,2})(:(\d{1,2}(\.\d+)?))?\s*([AaPp][Mm])?$"
+
+
+def text_to_date(t: Column) -> Column:
+    """Trimmed text → Spark date for the layouts of _DATE_PATTERNS, else null."""
+    # The CORRECTED parser only accepts text that matches a whole pattern (null otherwise).
+    return F.coalesce(*[F.to_date(t, fmt) for _, fmt in _DATE_PATTERNS])
+
+
+def text_to_time_fraction(t: Column) -> Column:
+    """"16:48:00", "4:48 PM", "12:00" → the fraction of a day, else null."""
+    h = F.regexp_extract(t, _TIME_TEXT, 1).cast("double")
+    m = F.regexp_extract(t, _TIME_TEXT, 2).cast("double")
+    sec = F.coalesce(F.regexp_extract(t, _TIME_TEXT, 4).cast("double"), F.lit(0.0))
+    ampm = F.upper(F.regexp_extract(t, _TIME_TEXT, 6))
+    hours = (
+        F.when(ampm == "", h)
+        .when((ampm == "AM") & (h == 12), F.lit(0.0))
+        .when(ampm == "AM", h)
+        .when(h == 12, h)
+        .otherwise(h + 12)
+    )
+    valid = t.rlike(_TIME_TEXT) & (m < 60) & (sec < 60) & ((ampm == "") | ((h >= 1) & (h <= 12)))
+    return F.when(valid, (hours * 3600 + m * 60 + sec) / 86400)
+
+
 def text_to_number(s: Column, date_system: str = "1900") -> Column:
     """Text → double as Excel's operators coerce it, null when Excel would give #VALUE!.
 
-    Accepts numbers with thousands separators, a currency sign, an exponent or a percent sign, and
-    dates written as yyyy-mm-dd or m/d/yyyy (which Excel reads as date serials, US locale).
+    Accepts numbers with thousands separators, a currency sign, an exponent or a percent sign,
+    dates in the layouts Excel reads in the en-US locale (yyyy-mm-dd, m/d/yyyy, d-mmm-yyyy,
+    "March 15, 2021"...) as date serials, and times ("16:48:00", "4:48 PM") as fractions of a day.
     """
     t = F.trim(s)
     negative = t.startswith("-")
@@ -302,10 +346,12 @@ def text_to_number(s: Column, date_system: str = "1900") -> Column:
     value = F.when(negative, -magnitude).otherwise(magnitude)
     value = F.when(percent, value / 100).otherwise(value)
     numeric_ok = t.rlike(_NUMBER_TEXT) & t.rlike(r"\d")
-    iso = F.to_date(F.regexp_extract(t, r"^(\d{4}-\d{1,2}-\d{1,2})$", 1), "yyyy-M-d")
-    us = F.to_date(F.regexp_extract(t, r"^(\d{1,2}/\d{1,2}/\d{4})$", 1), "M/d/yyyy")
-    as_date = F.coalesce(iso, us)
-    return F.when(numeric_ok, value).when(as_date.isNotNull(), date_serial(as_date, date_system))
+    as_date = text_to_date(t)
+    return (
+        F.when(numeric_ok, value)
+        .when(as_date.isNotNull(), date_serial(as_date, date_system))
+        .otherwise(text_to_time_fraction(t))
+    )
 
 
 def to_number(xv: Column, date_system: str = "1900") -> Column:

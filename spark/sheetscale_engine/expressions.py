@@ -1,0 +1,303 @@
+"""The expression compiler: a config Expr tree → one native Spark column of XV values.
+
+Operators follow Excel: errors propagate (the left operand's first), blank is 0 in arithmetic and
+"" in text, text that looks like a number is one in arithmetic ("3"+1 = 4, "a"+1 = #VALUE!),
+division by zero is #DIV/0!, no NaN or infinity (#NUM!), comparisons are case-insensitive with
+numbers < text < logicals, and ``&`` writes numbers in the General format.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+from pyspark.sql import Column, DataFrame
+from pyspark.sql import functions as F  # noqa: N812 (PySpark's convention)
+
+from sheetscale_engine import values as V  # noqa: N812
+from sheetscale_engine.functions.base import (
+    Arg,
+    EvalContext,
+    ExpressionError,
+    StagedBinder,
+    bind,
+    constant_logical,
+    constant_number,
+    constant_text,
+    first_error,
+    let_all,
+    number_result,
+)
+
+__all__ = [
+    "EvalContext",
+    "add_expr_columns",
+    "ExpressionError",
+    "compare",
+    "compile_arg",
+    "compile_expr",
+    "excel_equal",
+]
+
+_ARITHMETIC = {"+", "-", "*", "/", "^"}
+_COMPARISON = {"=", "<>", "<", ">", "<=", ">="}
+
+
+def compile_expr(
+    expr: Mapping[str, Any],
+    columns: Mapping[str, Column],
+    ctx: EvalContext | None = None,
+    *,
+    formula_result: bool = True,
+) -> Column:
+    """Compile an Expr into ONE XV column over ``columns`` (name → XV column of the row).
+
+    Intermediate values are shared with higher-order functions (see functions.base.Binder), which
+    Spark does not code-generate: prefer ``add_expr_columns`` for formula columns over big data.
+    With ``formula_result`` (the default) a blank result becomes the number 0, as a formula cell
+    such as ``=A2`` shows 0 when A2 is empty; pass False for a value that is not a cell's result
+    (a lookup key, a criterion).
+    """
+    context = ctx if ctx is not None else EvalContext()
+    arg = compile_arg(expr, columns, context)
+    return _finish(arg, context, formula_result)
+
+
+def _finish(arg: Arg, ctx: EvalContext, formula_result: bool) -> Column:
+    if not formula_result:
+        return arg.col
+    return let_all(
+        [arg],
+        lambda cs: F.when(V.is_blank(cs[0]), V.xv_number_unchecked(F.lit(0.0))).otherwise(cs[0]),
+        ctx,
+    )
+
+
+def add_expr_columns(
+    df: DataFrame,
+    exprs: Sequence[tuple[str, Mapping[str, Any]]],
+    columns: Mapping[str, Column],
+    ctx: EvalContext | None = None,
+    *,
+    formula_result: bool = True,
+) -> DataFrame:
+    """``df`` with one XV column per (name, Expr), computed by native, code-generated projections.
+
+    Intermediate values become helper columns (``__b<N>``) of earlier projections, grouped by
+    depth, and are dropped at the end; the new columns are appended after ``df``'s columns (an
+    existing column of the same name is replaced in place). ``columns`` maps the names an Expr may
+    refer to onto XV columns of ``df``.
+    """
+    context = ctx if ctx is not None else EvalContext()
+    binder = StagedBinder(prefix=f"__b{_next_prefix()}_")
+    staged = replace(context, binder=binder, anchor_zero=_anchor_zero(df))
+    results = [(name, _finish(compile_arg(e, columns, staged), staged, formula_result)) for name, e in exprs]
+    out = df
+    for level in _levels(binder.stages):
+        out = out.select("*", *[c.alias(n) for n, c in level])
+    replaced = dict(results)
+    final = [replaced[c].alias(c) if c in replaced else F.col(f"`{c}`") for c in df.columns]
+    final += [c.alias(n) for n, c in results if n not in df.columns]
+    return out.select(*final)
+
+
+def _anchor_zero(df: DataFrame) -> Column | None:
+    """0 computed from a column of ``df`` (see EvalContext.anchor_zero)."""
+    if "__row" in df.columns:
+        return F.col("__row").cast("int") * 0
+    if df.columns:
+        return F.hash(F.col(f"`{df.columns[0]}`")) * 0
+    return None
+
+
+_PREFIX_COUNTER = [0]
+
+
+def _next_prefix() -> int:
+    _PREFIX_COUNTER[0] += 1
+    return _PREFIX_COUNTER[0]
+
+
+def _levels(stages: list[tuple[str, Column]]) -> list[list[tuple[str, Column]]]:
+    """Group helper columns so that each only reads helpers of earlier groups."""
+    level: dict[str, int] = {}
+    groups: list[list[tuple[str, Column]]] = []
+    for name, col in stages:
+        text = str(col)
+        deps = [level[d] for d in re.findall(r"(__b\d+_\d+)\b", text) if d in level]
+        lv = 1 + max(deps, default=-1)
+        level[name] = lv
+        while len(groups) <= lv:
+            groups.append([])
+        groups[lv].append((name, col))
+    return groups
+
+
+def compile_arg(expr: Mapping[str, Any], columns: Mapping[str, Column], ctx: EvalContext) -> Arg:
+    """Compile one node to an ``Arg`` (XV column + node + size estimate)."""
+    node_kind = expr.get("kind")
+    if node_kind == "number":
+        value = expr["value"]
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            raise ctx.fail(f"number literal {value!r} is not a number")
+        return Arg(constant_number(float(value), ctx), expr, 1)
+    if node_kind == "text":
+        return Arg(constant_text(str(expr["value"]), ctx), expr, 1)
+    if node_kind == "logical":
+        return Arg(constant_logical(bool(expr["value"]), ctx), expr, 1)
+    if node_kind == "blank":
+        return Arg(V.xv_blank(), expr, 1)
+    if node_kind == "error":
+        code = str(expr["value"])
+        if code not in V.error_codes():
+            raise ctx.fail(f"{code!r} is not an Excel error code")
+        return Arg(V.xv_error(code), expr, 1)
+    if node_kind == "column":
+        name = str(expr["name"])
+        if name not in columns:
+            known = ", ".join(sorted(columns)) or "(none)"
+            raise ctx.fail(f"the formula refers to column {name!r}, which does not exist here; columns: {known}")
+        return Arg(columns[name], expr, 2)
+    if node_kind == "unary":
+        return _unary(expr, compile_arg(expr["arg"], columns, ctx), ctx)
+    if node_kind == "binary":
+        left = compile_arg(expr["left"], columns, ctx)
+        right = compile_arg(expr["right"], columns, ctx)
+        return _binary(expr, left, right, ctx)
+    if node_kind == "call":
+        from sheetscale_engine.functions import call_function
+
+        args = [compile_arg(a, columns, ctx) for a in expr.get("args", [])]
+        col = call_function(str(expr["name"]), args, ctx)
+        return Arg(col, expr, _cost(args))
+    raise ctx.fail(f"unknown expression kind {node_kind!r}")
+
+
+def _cost(args: list[Arg]) -> int:
+    """Anything but a column or a literal is bound before an operator reads it (see Binder)."""
+    return 100
+
+
+def _unary(expr: Mapping[str, Any], arg: Arg, ctx: EvalContext) -> Arg:
+    op = expr.get("op")
+    if op == "+":
+        # Excel's unary plus changes nothing: =+"a" is "a".
+        return Arg(arg.col, expr, arg.cost)
+
+    def body(cols: list[Column]) -> Column:
+        def negate_or_percent(xs: list[Column]) -> Column:
+            n = V.num(xs[0])
+            result = -n if op == "-" else n / 100
+            return first_error(xs, V.xv_number_unchecked(result + F.lit(0.0)))
+
+        return bind([V.to_number(cols[0], ctx.date_system)], negate_or_percent, ctx)
+
+    if op not in ("-", "%"):
+        raise ctx.fail(f"unknown unary operator {op!r}")
+    return Arg(let_all([arg], body, ctx), expr, _cost([arg]))
+
+
+def _binary(expr: Mapping[str, Any], left: Arg, right: Arg, ctx: EvalContext) -> Arg:
+    op = str(expr.get("op"))
+    if op in _ARITHMETIC:
+        col = let_all([left, right], lambda cs: arithmetic(op, cs[0], cs[1], ctx), ctx)
+    elif op == "&":
+        col = let_all([left, right], lambda cs: concat_text(cs[0], cs[1], ctx), ctx)
+    elif op in _COMPARISON:
+        col = let_all([left, right], lambda cs: compare(op, cs[0], cs[1]), ctx)
+    else:
+        raise ctx.fail(f"unknown binary operator {op!r}")
+    return Arg(col, expr, _cost([left, right]))
+
+
+def arithmetic(op: str, left: Column, right: Column, ctx: EvalContext) -> Column:
+    """``left op right`` for + - * / ^ on XV values, with Excel's coercions and errors."""
+    return bind(
+        [V.to_number(left, ctx.date_system), V.to_number(right, ctx.date_system)],
+        lambda cs: _arithmetic(op, cs[0], cs[1]),
+        ctx,
+    )
+
+
+def _arithmetic(op: str, ln: Column, rn: Column) -> Column:
+    a, b = V.num(ln), V.num(rn)
+    if op == "+":
+        result = number_result(a + b)
+    elif op == "-":
+        result = number_result(a - b)
+    elif op == "*":
+        result = number_result(a * b)
+    elif op == "/":
+        result = F.when(b == 0, V.xv_error(V.DIV0)).otherwise(number_result(a / b))
+    elif op == "^":
+        result = power(a, b)
+    else:
+        raise ValueError(op)
+    return first_error([ln, rn], result)
+
+
+def power(a: Column, b: Column) -> Column:
+    """a^b: 0^0 and a negative base with a fractional exponent are #NUM!, 0^negative #DIV/0!."""
+    return (
+        F.when((a == 0) & (b == 0), V.xv_error(V.NUM))
+        .when((a == 0) & (b < 0), V.xv_error(V.DIV0))
+        .otherwise(number_result(F.pow(a, b)))
+    )
+
+
+def concat_text(left: Column, right: Column, ctx: EvalContext) -> Column:
+    """``left & right``: General format for numbers, blank as "", errors propagate."""
+    return bind(
+        [V.to_text(left), V.to_text(right)],
+        lambda cs: first_error(cs, V.xv_of(V.TEXT, s=F.concat(V.text(cs[0]), V.text(cs[1])))),
+        ctx,
+    )
+
+
+def compare(op: str, left: Column, right: Column) -> Column:
+    """``left op right`` for = <> < > <= >= as Excel compares (result XV logical or error)."""
+    c = three_way(left, right)
+    outcome = {
+        "=": c == 0,
+        "<>": c != 0,
+        "<": c < 0,
+        ">": c > 0,
+        "<=": c <= 0,
+        ">=": c >= 0,
+    }[op]
+    return first_error([left, right], V.xv_of(V.LOGICAL, b=outcome))
+
+
+def excel_equal(left: Column, right: Column) -> Column:
+    """Spark boolean: Excel's ``=`` for two non-error XV values (case-insensitive, 15 digits)."""
+    return three_way(left, right) == 0
+
+
+def three_way(left: Column, right: Column) -> Column:
+    """-1, 0 or 1 as Excel orders two non-error values; a blank takes the other side's kind
+    (0, "" or FALSE), two blanks are equal."""
+    lk, rk = V.kind(left), V.kind(right)
+    l_eff = F.when(lk == V.BLANK, F.when(rk == V.BLANK, F.lit(V.NUMBER)).otherwise(rk)).otherwise(lk)
+    r_eff = F.when(rk == V.BLANK, F.when(lk == V.BLANK, F.lit(V.NUMBER)).otherwise(lk)).otherwise(rk)
+
+    def rank(k: Column) -> Column:
+        return F.when(k == V.NUMBER, 0).when(k == V.TEXT, 1).otherwise(2)
+
+    ln = F.when(lk == V.BLANK, F.lit(0.0)).otherwise(V.round15(V.num(left)))
+    rn = F.when(rk == V.BLANK, F.lit(0.0)).otherwise(V.round15(V.num(right)))
+    ls = F.when(lk == V.BLANK, F.lit("")).otherwise(F.lower(V.text(left)))
+    rs = F.when(rk == V.BLANK, F.lit("")).otherwise(F.lower(V.text(right)))
+    lb = F.when(lk == V.BLANK, F.lit(0)).otherwise(V.logical(left).cast("int"))
+    rb = F.when(rk == V.BLANK, F.lit(0)).otherwise(V.logical(right).cast("int"))
+
+    def cmp(a: Column, b: Column) -> Column:
+        return F.when(a < b, -1).when(a > b, 1).otherwise(0)
+
+    return (
+        F.when(rank(l_eff) != rank(r_eff), cmp(rank(l_eff), rank(r_eff)))
+        .when(l_eff == V.NUMBER, cmp(ln, rn))
+        .when(l_eff == V.TEXT, cmp(ls, rs))
+        .otherwise(cmp(lb, rb))
+    )

@@ -1,0 +1,56 @@
+"""Excel's scalar functions, one module per family; the list itself is schema/functions.json."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any, Final
+
+from pyspark.sql import Column
+
+from sheetscale_engine.functions import dates, information, logical, math, text, textformat
+from sheetscale_engine.functions.base import Arg, EvalContext, FunctionImpl
+
+_FUNCTIONS_JSON: Final = Path(__file__).resolve().parents[3] / "schema" / "functions.json"
+
+IMPLEMENTATIONS: Final[dict[str, FunctionImpl]] = {
+    **logical.FUNCTIONS,
+    **information.FUNCTIONS,
+    **math.FUNCTIONS,
+    **text.FUNCTIONS,
+    **textformat.FUNCTIONS,
+    **dates.FUNCTIONS,
+}
+
+
+@cache
+def function_list() -> dict[str, dict[str, Any]]:
+    """schema/functions.json by function name."""
+    data = json.loads(_FUNCTIONS_JSON.read_text(encoding="utf-8"))
+    return {str(f["name"]): f for f in data["functions"]}
+
+
+def scalar_function_names() -> list[str]:
+    """The functions that may appear in an expression (every category but 'table')."""
+    return [name for name, f in function_list().items() if f.get("category") != "table"]
+
+
+def call_function(name: str, args: list[Arg], ctx: EvalContext) -> Column:
+    """Compile a call of a supported scalar function, checking it against functions.json."""
+    spec = function_list().get(name)
+    if spec is None:
+        raise ctx.fail(f"{name} is not a supported function (the list is schema/functions.json)")
+    if spec.get("category") == "table":
+        raise ctx.fail(
+            f"{name} cannot appear inside an expression: the recorder turns it into a "
+            f"{spec.get('becomesStep')} step"
+        )
+    if not spec["minArgs"] <= len(args) <= spec["maxArgs"]:
+        raise ctx.fail(
+            f"{name} takes {spec['minArgs']} to {spec['maxArgs']} arguments, got {len(args)}"
+        )
+    impl = IMPLEMENTATIONS.get(name)
+    if impl is None:
+        raise ctx.fail(f"{name} is in functions.json but the Spark engine has no implementation")
+    return impl(args, ctx)
