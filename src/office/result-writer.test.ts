@@ -50,7 +50,8 @@ describe('writeResultSheet', () => {
     expect(view.B2).toMatchObject({ value: 'job-1' });
     expect(view.B3).toMatchObject({ value: 'sha256:abc' });
     expect(view.B5).toMatchObject({ value: 'spark 3.5.6' });
-    expect(view.B7).toMatchObject({ value: '3 of 3 rows shown' });
+    expect(view.B6).toMatchObject({ value: 3, type: 'Double', numberFormat: 'General' });
+    expect(view.B7).toMatchObject({ value: '3 of 3 rows shown', numberFormat: '@' });
     expect(view.A10).toMatchObject({ value: 'Account' });
     // Text stays text even when it looks like a number: the column is '@'.
     expect(view.A11).toMatchObject({ value: '4000', type: 'String', numberFormat: '@' });
@@ -60,6 +61,16 @@ describe('writeResultSheet', () => {
     expect(view.B13).toMatchObject({ value: '#N/A', type: 'Error' });
     expect(view.B12).toBeUndefined(); // blank
     expect(fake.api.tables()).toEqual([{ name: 'Result_job_1', sheet: 'Result job-1', address: 'A10:D13' }]);
+  });
+
+  test('provenance from the job stays text too', async () => {
+    const fake = setup();
+    const options = baseOptions(fake, [['a', 1, null, null]]);
+    options.provenance = { ...options.provenance, jobId: '=1+1', datasets: ['@evil'] };
+    await writeResultSheet(options);
+    const view = fake.api.dump(fake.api.sheetNames().find((n) => n.startsWith('Result')) ?? '');
+    expect(view.B2).toMatchObject({ value: '=1+1', type: 'String' });
+    expect(view.B4).toMatchObject({ value: '@evil', type: 'String' });
   });
 
   test('text that looks like a formula never becomes one', async () => {

@@ -131,7 +131,8 @@ export async function writeResultSheet(options: WriteResultOptions): Promise<Wri
     const tableName = tableNameFor(sheetName, tables.items.map((t) => t.name));
     const sheet = sheets.add(sheetName);
     const prov = sheet.getRange(`A1:B${provenance.length}`);
-    prov.numberFormat = provenance.map(() => [GENERAL_FORMAT, TEXT_FORMAT]);
+    // Values from the job (ids, dataset names) are text and stay text; counts stay numbers.
+    prov.numberFormat = provenance.map(([, v]) => [GENERAL_FORMAT, typeof v === 'number' ? GENERAL_FORMAT : TEXT_FORMAT]);
     prov.values = provenance;
     sheet.getRange('A1:A1').format.font.bold = true;
     const header = sheet.getRange(`A${headerRow}:${lastCol}${headerRow}`);
@@ -215,8 +216,10 @@ export async function writeResultSheet(options: WriteResultOptions): Promise<Wri
       const width = Math.max(pivot.header.length, ...pivot.rows.map((r) => r.length), 1);
       const right = columnLetters(width);
       const cells = [pivot.header, ...pivot.rows].map((r) => Array.from({ length: width }, (_, i) => toExcelCell(r[i] ?? null, undefined, EXCEL_ERROR_CODES)));
-      sheet.getRange(`A${next}`).values = [[`${pivot.name} (full result)`]];
-      sheet.getRange(`A${next}`).format.font.bold = true;
+      const title = sheet.getRange(`A${next}`);
+      title.numberFormat = [[TEXT_FORMAT]]; // the pivot's name comes from the workbook
+      title.values = [[`${pivot.name} (full result)`]];
+      title.format.font.bold = true;
       const body = sheet.getRange(`A${next + 1}:${right}${next + cells.length}`);
       body.numberFormat = cells.map((r) => r.map((c) => c.numberFormat));
       body.values = cells.map((r) => r.map((c) => c.value));
