@@ -9,6 +9,8 @@ import { cellFromText, guessColumnType, type CellValue, type ColumnType } from '
 import { parseCsv } from './csv';
 import { ForbiddenError } from './errors';
 import type { Storage } from './storage/storage';
+import type { ParquetFiles } from './parquet-files';
+import { cellFromParquet } from './result-reader';
 import type { Principal } from './token-verifier';
 import { repoRoot } from './service-config';
 
@@ -47,6 +49,7 @@ export class Catalog {
   private constructor(
     private readonly datasets: Map<string, Dataset>,
     private readonly storage: Storage,
+    private readonly parquet: ParquetFiles | null,
   ) {}
 
   /**
@@ -54,7 +57,7 @@ export class Catalog {
    * get them from the file's header and first rows; an entry whose file is missing is left out
    * (with a warning) so that the service still starts.
    */
-  static async load(file: string, storage: Storage, warn: (msg: string) => void = () => undefined): Promise<Catalog> {
+  static async load(file: string, storage: Storage, warn: (msg: string) => void = () => undefined, parquet: ParquetFiles | null = null): Promise<Catalog> {
     const raw = JSON.parse(readFileSync(file, 'utf8')) as CatalogFile;
     if (!raw || !Array.isArray(raw.datasets)) throw new Error(`${file}: expected {"datasets": [...]}`);
     const map = new Map<string, Dataset>();
@@ -79,7 +82,7 @@ export class Catalog {
       }
       map.set(d.id, { ...d, description: d.description ?? '', location, format, columns });
     }
-    return new Catalog(map, storage);
+    return new Catalog(map, storage, parquet);
   }
 
   /** May this caller read this dataset? (admin reads everything) */
@@ -104,16 +107,30 @@ export class Catalog {
     return d;
   }
 
-  /** The first `rows` rows of a CSV dataset, typed by its columns. */
+  /** The first `rows` rows of a dataset (CSV or Parquet), typed by its columns. */
   async sample(dataset: Dataset, rows: number): Promise<CellValue[][]> {
+    if (dataset.format.type === 'parquet') return this.parquetSample(dataset, rows);
     const { header, body } = await this.sampleTexts(dataset, rows);
     const index = dataset.columns.map((c, i) => (header.length ? header.indexOf(c.name) : i));
     return body.map((r) => dataset.columns.map((c, i) => cellFromText(r[index[i] ?? -1] ?? '', c.type)));
   }
 
+  /** The first rows of a Parquet dataset: a .parquet file, or the part files under a folder. */
+  private async parquetSample(dataset: Dataset, rows: number): Promise<CellValue[][]> {
+    if (!this.parquet) throw new Error('the catalog was loaded without a Parquet reader');
+    const files = /\.parquet$/.test(dataset.location) ? [dataset.location] : (await this.storage.list(dataset.location)).filter((u) => /\.parquet$/.test(u) && !/\/[._][^/]*$/.test(u));
+    const out: CellValue[][] = [];
+    for (const f of files) {
+      if (out.length >= rows) break;
+      const got = await this.parquet.rows(f, 0, rows - out.length);
+      for (const obj of got) out.push(dataset.columns.map((c) => cellFromParquet(obj[c.name])));
+    }
+    return out;
+  }
+
   /** The header and first `rows` rows of a CSV dataset, as the texts in the file. */
   async sampleTexts(dataset: Dataset, rows: number): Promise<{ header: string[]; body: string[][] }> {
-    if (dataset.format.type !== 'csv') throw new Error(`samples of ${dataset.format.type} datasets are not supported yet`);
+    if (dataset.format.type !== 'csv') throw new Error(`sampleTexts reads CSV datasets, not ${dataset.format.type}`);
     const head = await this.storage.readHead(dataset.location, SAMPLE_BYTES * 4);
     if (head == null) throw new Error(`dataset ${dataset.id}: ${dataset.location} is missing`);
     const complete = head.length < SAMPLE_BYTES * 4;

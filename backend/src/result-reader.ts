@@ -2,14 +2,13 @@
  * Reads a finished job's full result (the engine's OUTPUT/result/, Parquet or CSV part files)
  * page by page, as typed JSON rows, so that the add-in can stream a whole result into a sheet.
  */
-import path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { parseCsv } from './csv';
 import { cellFromText, isCellValue, type CellValue, type ColumnType } from './excel-values';
 import { isErrorCode } from '../../src/config/errors';
 import type { Storage } from './storage/storage';
 import { joinUri } from './storage/storage';
 import type { EngineSummary } from './runners/runner';
+import { ParquetFiles } from './parquet-files';
 
 export interface ResultColumn {
   name: string;
@@ -21,49 +20,6 @@ export interface ResultPage {
   rows: CellValue[][];
   offset: number;
   total: number;
-}
-
-type WorkerReply = { id: number; count?: number; rows?: Array<Record<string, unknown>>; error?: string };
-
-/** One worker thread shared by every read; started on first use. */
-class ParquetWorker {
-  private worker: Worker | null = null;
-  private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (r: WorkerReply) => void; reject: (e: Error) => void }>();
-
-  private ensure(): Worker {
-    if (this.worker) return this.worker;
-    const w = new Worker(path.join(__dirname, 'parquet-worker.mjs'));
-    w.unref();
-    w.on('message', (m: WorkerReply) => {
-      const p = this.pending.get(m.id);
-      if (!p) return;
-      this.pending.delete(m.id);
-      if (m.error) p.reject(new Error(`parquet: ${m.error}`));
-      else p.resolve(m);
-    });
-    w.on('error', (err) => {
-      for (const p of this.pending.values()) p.reject(err);
-      this.pending.clear();
-      this.worker = null;
-    });
-    this.worker = w;
-    return w;
-  }
-
-  call(msg: Record<string, unknown>, transfer?: ArrayBuffer[]): Promise<WorkerReply> {
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.ensure().postMessage({ ...msg, id }, transfer ?? []);
-    });
-  }
-
-  async close(): Promise<void> {
-    const w = this.worker;
-    this.worker = null;
-    if (w) await w.terminate();
-  }
 }
 
 const XV_KINDS = ['blank', 'number', 'text', 'logical', 'error'] as const;
@@ -118,14 +74,20 @@ interface ResultFile {
 }
 
 export class ResultReader {
-  private readonly worker = new ParquetWorker();
+  private readonly parquet: ParquetFiles;
   private readonly counts = new Map<string, number>();
   private readonly csvCache = new Map<string, string[][]>();
 
-  constructor(private readonly storage: Storage) {}
+  /** Pass the service's ParquetFiles to share its worker; without one the reader makes its own. */
+  constructor(
+    private readonly storage: Storage,
+    parquet?: ParquetFiles,
+  ) {
+    this.parquet = parquet ?? new ParquetFiles(storage);
+  }
 
   async close(): Promise<void> {
-    await this.worker.close();
+    await this.parquet.close();
   }
 
   /** The data files of the result, in order (Spark's part files; markers and checksums skipped). */
@@ -135,13 +97,6 @@ export class ResultReader {
     return all
       .filter((u) => !/(^|\/)[._]/.test(u.slice(dir.length)))
       .flatMap((uri): ResultFile[] => (uri.endsWith('.parquet') ? [{ uri, format: 'parquet' }] : uri.endsWith('.csv') ? [{ uri, format: 'csv' }] : []));
-  }
-
-  private async parquetSource(uri: string): Promise<{ path?: string; bytes?: ArrayBuffer }> {
-    if (this.storage.kind === 'local') return { path: uri };
-    const buf = await this.storage.read(uri);
-    if (!buf) throw new Error(`result file ${uri} disappeared`);
-    return { bytes: buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer };
   }
 
   private async csvRows(uri: string): Promise<string[][]> {
@@ -162,8 +117,7 @@ export class ResultReader {
     if (file.format === 'csv') {
       n = (await this.csvRows(file.uri)).length;
     } else {
-      const src = await this.parquetSource(file.uri);
-      n = (await this.worker.call({ op: 'count', ...src }, src.bytes ? [src.bytes] : undefined)).count ?? 0;
+      n = await this.parquet.count(file.uri);
     }
     this.counts.set(file.uri, n);
     return n;
@@ -183,8 +137,7 @@ export class ResultReader {
         if (file.format === 'csv') {
           for (const r of (await this.csvRows(file.uri)).slice(start, end)) rows.push(columns.map((c, i) => cellFromResultText(r[i] ?? '', c.type)));
         } else {
-          const src = await this.parquetSource(file.uri);
-          const got = await this.worker.call({ op: 'rows', ...src, rowStart: start, rowEnd: end }, src.bytes ? [src.bytes] : undefined);
+          const got = { rows: await this.parquet.rows(file.uri, start, end) };
           const encodings = (summary.result as { encodings?: Record<string, string> } | undefined)?.encodings ?? {};
           for (const obj of got.rows ?? []) rows.push(columns.map((c) => cellFromParquet(obj[c.name], encodings[c.name])));
         }

@@ -14,6 +14,7 @@ import { JobService } from './job-service';
 import { JobStore } from './job-store';
 import { loadOrCreateLocalIssuerKeys, type LocalIssuerKeys } from './local-issuer';
 import { Metrics } from './metrics';
+import { ParquetFiles } from './parquet-files';
 import { ResultReader } from './result-reader';
 import { EmrServerlessRunner } from './runners/emr-serverless-runner';
 import { EmrStepRunner } from './runners/emr-step-runner';
@@ -61,7 +62,8 @@ export async function createServices(config: ServiceConfig, o: ServiceOverrides 
   const s3 = config.storage.kind === 's3' ? (o.s3 ?? new S3Client({ region: config.region, ...(config.storage.endpoint ? { endpoint: config.storage.endpoint, forcePathStyle: true } : {}) })) : null;
   const storage: Storage = o.storage ?? (config.storage.kind === 's3' ? new S3Storage(s3!, config.storage.bucket, config.storage.prefix) : new LocalStorage(config.dataDir, config.publicUrl));
   const store = new JobStore(path.join(config.dataDir, 'sheetscale.db'));
-  const catalog = await Catalog.load(config.catalogPath ?? defaultCatalogPath, storage, (m) => log.warn(m));
+  const parquet = new ParquetFiles(storage);
+  const catalog = await Catalog.load(config.catalogPath ?? defaultCatalogPath, storage, (m) => log.warn(m), parquet);
   const localKeys = config.auth.kind === 'local' ? loadOrCreateLocalIssuerKeys(config.dataDir) : null;
   const verifier = createTokenVerifier({ auth: config.auth, adminGroup: config.adminGroup, ...(localKeys ? { jwks: localKeys.jwks } : o.cognitoJwks ? { jwks: o.cognitoJwks } : {}) });
   let runner: Runner;
@@ -93,7 +95,7 @@ export async function createServices(config: ServiceConfig, o: ServiceOverrides 
   });
   const jobs = new JobService({ store, catalog, storage, dispatcher, uploadMaxRows: config.uploadMaxRows, uploadTtlMs: config.uploadTtlMs });
   const engine = new EngineTools({ python: config.python, engineCommand: config.engineCommand, previewEngineArgs: config.previewEngineArgs, cwd: config.engineCwd, previewTimeoutMs: config.previewTimeoutMs, log: (m) => log.warn(m) });
-  const results = new ResultReader(storage);
+  const results = new ResultReader(storage, parquet);
   // Expired uploads are deleted hourly (those a waiting job still reads are kept until it ran).
   const sweeper = setInterval(() => {
     jobs.sweepExpiredUploads().then(

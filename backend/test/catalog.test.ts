@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Catalog } from '../src/catalog';
+import { ParquetFiles } from '../src/parquet-files';
 import { LocalStorage } from '../src/storage/local-storage';
 
 let dir: string;
@@ -65,4 +66,16 @@ test('a malformed catalog names the entry', async () => {
   await expect(Catalog.load(write('bad.json', { datasets: [{ id: 'x y', groups: ['a'], location: 'a.csv' }] }), storage)).rejects.toThrow(/datasets\[0\]: id must match/);
   await expect(Catalog.load(write('bad2.json', { datasets: [{ id: 'x', groups: [], location: 'a.csv' }] }), storage)).rejects.toThrow(/\(x\): groups must name at least one group/);
   await expect(Catalog.load(write('bad3.json', { datasets: [{ id: 'p', groups: ['a'], location: 's3://b/p/', format: { type: 'parquet' } }] }), storage)).rejects.toThrow(/columns are required for parquet/);
+});
+
+test('Parquet datasets: columns declared, sample read from the part files of the folder', async () => {
+  const folder = path.join(__dirname, 'fixtures', 'parquet-output', 'result');
+  const parquet = new ParquetFiles(storage);
+  try {
+    const file = write('pq.json', { datasets: [{ id: 'gl', name: 'GL', groups: ['finance'], location: folder, format: { type: 'parquet' }, columns: [{ name: 'Account', type: 'text' }, { name: 'Amount', type: 'number' }] }] });
+    const catalog = await Catalog.load(file, storage, undefined, parquet);
+    expect(await catalog.sample(catalog.requireReadable(alice, 'gl'), 6)).toEqual([['4000', 10.5], ['4100', null], ['4200', -3], ['4300', 7], ['4400', 1e15], ['4000', 10.5]]);
+  } finally {
+    await parquet.close();
+  }
 });

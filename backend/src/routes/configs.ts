@@ -42,10 +42,18 @@ async function previewInputs(services: Services, principal: Principal, config: S
       sources.push({ ...src, columns: src.columns.map(({ dateFormat: _d, ...c }) => c), format: { type: 'csv' as const, header: true } });
     } else if ('dataset' in input && typeof input.dataset === 'string') {
       const d = services.catalog.requireReadable(principal, input.dataset);
-      if (d.format.type !== 'csv') throw new BadRequestError(`Dataset "${d.id}" is ${d.format.type}; previews read CSV datasets only.`, undefined, 'PREVIEW_INPUT_INVALID');
-      const { header, body } = await services.catalog.sampleTexts(d, max);
-      csv[src.name] = writeCsv(header.length ? [header, ...body] : body);
-      sources.push({ ...src, format: { ...d.format, type: 'csv' as const } });
+      if (d.format.type === 'csv') {
+        // The file's own text, so that the engine reads the sample exactly as it reads the dataset.
+        const { header, body } = await services.catalog.sampleTexts(d, max);
+        csv[src.name] = writeCsv(header.length ? [header, ...body] : body);
+        sources.push({ ...src, format: { ...d.format, type: 'csv' as const } });
+      } else {
+        // Other formats: the typed sample, written as CSV like rows from the workbook.
+        const sample = await services.catalog.sample(d, max);
+        const lines = [d.columns.map((c) => c.name), ...sample.map((row) => row.map((v, i) => cellToText(v, d.columns[i]!.type)))];
+        csv[src.name] = writeCsv(lines);
+        sources.push({ ...src, columns: src.columns.map(({ dateFormat: _d, ...c }) => c), format: { type: 'csv' as const, header: true } });
+      }
     } else {
       throw new BadRequestError(`inputs["${src.name}"] must be {"rows": [...]} or {"dataset": id}.`, undefined, 'PREVIEW_INPUT_INVALID');
     }
