@@ -128,3 +128,38 @@ describe('value helpers of verify', () => {
     ]);
   });
 });
+
+describe('sheetscale run with a stand-in engine (SHEETSCALE_PYTHON)', () => {
+  const fake = path.join(__dirname, 'fake-engine', 'python');
+
+  it('passes the bindings, prints the summary and exits 0', async () => {
+    const config = path.join(dir, 'run.json');
+    await sheetscale(['record', DOCUMENTED_EXAMPLES_PATH, '-o', config]);
+    const out = path.join(dir, 'run-out');
+    const r = await sheetscale(['run', config, '-i', 'Orders=o.csv', '-i', 'Items=s3://b/items.csv', '-i', 'Viscosity=v.csv', '-o', out, '--today', '2026-01-02'], { SHEETSCALE_PYTHON: fake });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      [
+        'Succeeded: 2 rows, 2 columns in 1.5 s.',
+        `Result: ${out}/result (parquet, 2 rows); summary: ${out}/summary.json`,
+        '  step s1 lookup; 1 unmatched; errors: Rate 1',
+        'First 2 rows:',
+        '  Code  Rate',
+        '  A1    0.1',
+        '  ZZ    #N/A',
+        '',
+      ].join('\n'),
+    );
+    const summary = JSON.parse(await readFile(path.join(out, 'summary.json'), 'utf8')) as { args: string[] };
+    expect(summary.args).toEqual(expect.arrayContaining(['-m', 'sheetscale_engine.job', '--input', `Orders=${path.join(path.resolve('.'), 'o.csv')}`, '--input', 'Items=s3://b/items.csv', '--today', '2026-01-02']));
+  });
+
+  it('exits 1 and explains a failed job from error.json', async () => {
+    const config = path.join(dir, 'run2.json');
+    await sheetscale(['record', DOCUMENTED_EXAMPLES_PATH, '-o', config]);
+    const r = await sheetscale(['run', config, '-i', 'Orders=o.csv', '-i', 'Items=i.csv', '-i', 'Viscosity=v.csv', '-o', path.join(dir, 'run2-out')], { SHEETSCALE_PYTHON: fake, FAKE_ENGINE_FAIL: '1' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('Job failed: SOURCE_NOT_FOUND: No file matches orders.csv for source Orders.\n  at source Orders, orders.csv\n  hint: Check the --input path.\n');
+  });
+});
