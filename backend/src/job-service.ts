@@ -157,7 +157,10 @@ export class JobService {
         const d: Dataset = this.o.catalog.requireReadable(principal, b.dataset);
         inputs[src.name] = d.location;
         if (!datasets.includes(d.id)) datasets.push(d.id);
-        return { ...src, format: d.format };
+        // The catalog knows the file; reading options the catalog leaves open (a CSV delimiter,
+        // encoding) may come from the recorded config when both say CSV.
+        const format = src.format.type === 'csv' && d.format.type === 'csv' ? { ...src.format, ...d.format } : d.format;
+        return { ...src, format };
       }
       if ('upload' in b && typeof b.upload === 'string') {
         const u = this.requireUpload(principal, b.upload, now);
