@@ -1,0 +1,1 @@
+"""One module per config op; each exposes ``apply(table, step, ctx, metrics) -> Table``."""

@@ -1,0 +1,35 @@
+"""Append: the rows of other sources below the current rows, columns matched by name; a column a
+source lacks is blank, columns only the appended source has are added at the right."""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from pyspark.sql import functions as F
+
+from sheetscale_engine import values as V
+from sheetscale_engine.names import ROW, col
+from sheetscale_engine.table import PlanContext, StepMetrics, Table
+
+# Appended source i gets row order ids above every id of the rows before it.
+APPEND_SHIFT: Final = 58
+
+
+def apply(table: Table, step: dict[str, Any], ctx: PlanContext, metrics: StepMetrics) -> Table:
+    columns = list(table.columns)
+    sources = [ctx.source(name) for name in step["sources"]]
+    for source in sources:
+        for name, _ in source.column_types:
+            if name not in columns:
+                columns.append(name)
+
+    def shaped(df_columns: list[str], df: Any, offset: int) -> Any:
+        return df.select(
+            *[(col(c) if c in df_columns else V.xv_blank()).alias(c) for c in columns],
+            (col(ROW) + F.lit(offset << APPEND_SHIFT)).alias(ROW) if offset else col(ROW),
+        )
+
+    out = shaped(list(table.columns), table.df, 0)
+    for i, source in enumerate(sources, start=1):
+        out = out.unionByName(shaped([n for n, _ in source.column_types], source.df, i))
+    return table.with_df(out, columns=tuple(columns), ordered=table.ordered)

@@ -1,0 +1,203 @@
+"""Config → a pipeline of DataFrame transformations over the main source (``df.transform`` style).
+
+Each step is a function Table → Table (see ops/). Consecutive formula steps are fused into ONE
+projection: a formula that refers to an earlier formula column of the same run gets that column's
+expression inlined (Spark's code generation evaluates a repeated subexpression once); a run is cut
+when the inlined expressions grow too large.
+
+Metrics cost no extra pass: after each step an Observation counts the rows, the errors in the
+columns the step made, and the op's flags (e.g. unmatched lookups); Spark fills them in during the
+job's single write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any, Final
+
+from pyspark.sql import Column, Observation
+from pyspark.sql import functions as F
+
+from sheetscale_engine.errors import ConfigInvalid, StepFailed, describe_step, step_ref
+from sheetscale_engine.expressions import compile_expr
+from sheetscale_engine.functions.base import ExpressionError
+from sheetscale_engine.names import ROW, col
+from sheetscale_engine.ops import (
+    append,
+    columns,
+    conditional_aggregate,
+    filter,
+    group,
+    lookup,
+    pivot,
+    remove_duplicates,
+    sort,
+)
+from sheetscale_engine.reader import SourceTable
+from sheetscale_engine.table import PlanContext, StepMetrics, Table, error_count
+
+# Above this many expression nodes (inlined references included) a run of formulas is split into
+# another projection, so that the expression trees stay small.
+MAX_FUSED_NODES: Final = 3000
+
+Op = Callable[[Table, dict[str, Any], PlanContext, StepMetrics], Table]
+
+OPS: Final[dict[str, Op]] = {
+    "lookup": lookup.apply,
+    "conditionalAggregate": conditional_aggregate.apply,
+    "filter": filter.apply,
+    "sort": sort.apply,
+    "removeDuplicates": remove_duplicates.apply,
+    "pivot": pivot.apply,
+    "group": group.apply,
+    "selectColumns": columns.select_columns,
+    "renameColumns": columns.rename_columns,
+    "deleteColumns": columns.delete_columns,
+    "append": append.apply,
+}
+
+
+def main_table(main: SourceTable) -> Table:
+    return Table(df=main.df, columns=tuple(n for n, _ in main.column_types))
+
+
+def build(config: dict[str, Any], main: SourceTable, ctx: PlanContext) -> Table:
+    """The transformed table (lazy) and, in ``ctx.metrics``, one StepMetrics per step."""
+    table = main_table(main)
+    read_metrics = StepMetrics(step={"id": "(read)", "op": "read"})
+    table = _observe(table, read_metrics, [], "read")
+    previous = read_metrics
+    for run in _runs(config["steps"]):
+        first = run[0]
+        metrics = [StepMetrics(step=s) for s in run]
+        try:
+            if first["op"] == "formula":
+                table, new_columns = _formulas(table, run, ctx)
+            else:
+                before = set(table.columns)
+                table = OPS[first["op"]](table, first, ctx, metrics[0])
+                new_columns = [c for c in table.columns if c not in before]
+        except ExpressionError as exc:
+            raise StepFailed(
+                f"{describe_step(first)} cannot be run: {exc}",
+                hint="Change the formula in Excel and record it again.",
+                step=step_ref(first),
+            ) from exc
+        except (ConfigInvalid, StepFailed) as exc:
+            raise exc.with_step(step_ref(first)) from exc
+        table = _observe(table, metrics[0], new_columns, first["id"], metrics[1:])
+        for m in metrics:
+            m.rows_in_from = previous
+        previous = metrics[-1]
+        ctx.metrics.extend(metrics)
+    return table
+
+
+def _runs(steps: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    """Steps grouped so that consecutive formula steps come together."""
+    run: list[dict[str, Any]] = []
+    for step in steps:
+        if step["op"] == "formula" and run and run[0]["op"] == "formula":
+            run.append(step)
+            continue
+        if run:
+            yield run
+        run = [step]
+    if run:
+        yield run
+
+
+def _node_count(expr: Any, sizes: dict[str, int]) -> int:
+    if isinstance(expr, dict):
+        if expr.get("kind") == "column":
+            return sizes.get(str(expr.get("name")), 1)
+        return 1 + sum(_node_count(v, sizes) for v in expr.values() if isinstance(v, (dict, list)))
+    if isinstance(expr, list):
+        return sum(_node_count(v, sizes) for v in expr)
+    return 0
+
+
+def _formulas(table: Table, run: list[dict[str, Any]], ctx: PlanContext) -> tuple[Table, list[str]]:
+    """A run of formula columns in as few projections as possible (one unless very large)."""
+    made: list[str] = []
+    pending: list[tuple[str, Column]] = []
+    refs = table.refs()
+    sizes: dict[str, int] = {}
+    hidden = set(table.hidden)
+    current = table
+
+    def flush() -> None:
+        nonlocal current, refs, sizes, pending
+        if not pending:
+            return
+        names = [n for n, _ in pending]
+        df = current.df.select(*[col(c) for c in current.columns], *[c.alias(n) for n, c in pending], col(ROW))
+        current = current.with_df(df, columns=(*current.columns, *names))
+        refs = current.refs()
+        sizes = {}
+        pending = []
+
+    for step in run:
+        size = _node_count(step["expr"], sizes)
+        if size > MAX_FUSED_NODES and pending:
+            flush()
+            size = _node_count(step["expr"], sizes)
+        where = describe_step(step)
+        compiled = compile_expr(step["expr"], refs, _with_where(ctx, where))
+        pending.append((step["column"], compiled))
+        refs = {**refs, step["column"]: compiled}
+        sizes[step["column"]] = size
+        made.append(step["column"])
+        if step.get("hidden"):
+            hidden.add(step["column"])
+    flush()
+    return current.with_df(current.df, hidden=frozenset(hidden)), made
+
+
+def _with_where(ctx: PlanContext, where: str) -> Any:
+    from dataclasses import replace
+
+    return replace(ctx.eval_ctx, where=where)
+
+
+def _observe(
+    table: Table, metrics: StepMetrics, new_columns: list[str], name: str, also: list[StepMetrics] | None = None
+) -> Table:
+    """Attach the step's Observation (rows, errors per new column, flags) and drop the flags."""
+    observation = Observation(f"step:{name}")
+    exprs = [F.count(F.lit(1)).alias("rows")]
+    exprs += [error_count(col(c)).alias(f"errors:{c}") for c in new_columns]
+    exprs += [F.sum(F.when(col(flag), 1).otherwise(0)).alias(f"flag:{metric}") for flag, metric in metrics.flags.items()]
+    observed = table.df.observe(observation, *exprs)
+    if metrics.flags:
+        observed = observed.select(*[col(c) for c in table.columns], col(ROW))
+    metrics.observation = observation
+    metrics.error_columns = list(new_columns)
+    for other in also or []:
+        other.observation = observation
+        other.error_columns = list(new_columns)
+    return table.with_df(observed)
+
+
+def collect_metrics(ctx: PlanContext, read: StepMetrics | None = None) -> None:
+    """After the job ran: fill every StepMetrics from its observations."""
+    for m in ctx.metrics:
+        if m.observation is None:
+            continue
+        values = m.observation.get
+        m.rows_out = int(values.get("rows") or 0)
+        own = m.step.get("column")
+        m.errors = {
+            c: int(values.get(f"errors:{c}") or 0) for c in m.error_columns if own is None or c == own
+        }
+        for key, value in values.items():
+            if key.startswith("flag:"):
+                m.extra[key[5:]] = int(value or 0)
+        for extra in m.observations:
+            for key, value in extra.get.items():
+                m.extra[key] = int(value or 0)
+        prev = m.rows_in_from
+        if prev is not None:
+            if prev.rows_out is None and prev.observation is not None:
+                prev.rows_out = int(prev.observation.get.get("rows") or 0)
+            m.rows_in = prev.rows_out
