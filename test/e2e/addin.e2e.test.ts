@@ -94,20 +94,24 @@ beforeAll(async () => {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     viewport: { width: 380, height: 900 },
   });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on('console', (m) => browserLog.push(`[${m.type()}] ${m.text()}`));
-  page.on('pageerror', (e) => browserLog.push(`[pageerror] ${e.message}`));
-  // office.js → the fake host; config.json → this backend.
-  await page.route('https://appsforoffice.microsoft.com/**', (route) => route.fulfill({ contentType: 'text/javascript', body: readFileSync(FAKE_OFFICE, 'utf8') }));
-  await page.route(`${addin.origin}/config.json`, (route) => route.fulfill({ contentType: 'application/json', body: JSON.stringify({ apiUrl: backend.url, auth: { kind: 'local' } }) }));
+  page = await openPane(context.pages()[0] ?? (await context.newPage()), { kind: 'local' });
+}, 300_000);
+
+/** Prepares a page: office.js → the fake host, config.json → this backend with the given sign-in. */
+async function openPane(p: Page, auth: unknown): Promise<Page> {
+  p.on('console', (m) => browserLog.push(`[${m.type()}] ${m.text()}`));
+  p.on('pageerror', (e) => browserLog.push(`[pageerror] ${e.message}`));
+  await p.route('https://appsforoffice.microsoft.com/**', (route) => route.fulfill({ contentType: 'text/javascript', body: readFileSync(FAKE_OFFICE, 'utf8') }));
+  await p.route(`${addin.origin}/config.json`, (route) => route.fulfill({ contentType: 'application/json', body: JSON.stringify({ apiUrl: backend.url, auth }) }));
   // The workbook the user has open: a chart of accounts typed into a sheet (uploaded with the job).
-  await page.addInitScript((accounts: [number, string][]) => {
+  await p.addInitScript((accounts: [number, string][]) => {
     (window as unknown as { __fakeOfficeSetup: (api: { addSheet(n: string): void; setValues(s: string, a: string, r: unknown[][]): void }) => void }).__fakeOfficeSetup = (api) => {
       api.addSheet('Accounts');
       api.setValues('Accounts', 'A1', [['Account', 'Name'], ...accounts]);
     };
   }, ACCOUNTS);
-}, 300_000);
+  return p;
+}
 
 afterAll(async () => {
   await context?.close();
@@ -123,8 +127,8 @@ afterEach(() => {
   }
 });
 
-async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+async function shot(name: string, p: Page = page): Promise<void> {
+  await p.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
 }
 
 interface CellView { value: unknown; type: string; formula?: string; numberFormat?: string }
@@ -243,4 +247,49 @@ test('record a VLOOKUP column and a pivot on a sample, run on the full data, get
   expect(Object.values(cells).some((c) => c.formula !== undefined)).toBe(false);
   phase('results');
   console.log(`e2e phases: ${phases.join(', ')}`);
+});
+
+test('Cognito sign-in: Hosted UI in the Office dialog, code + PKCE S256, state checked, tokens used on the API', async () => {
+  const domain = 'https://sheetscale-test.auth.eu-west-1.amazoncognito.com';
+  const p = await openPane(await context.newPage(), { kind: 'cognito', cognito: { domain, clientId: 'addin-client' } });
+  // The token endpoint checks the PKCE verifier against the challenge the dialog was opened with.
+  let challenge = '';
+  const exchanges: URLSearchParams[] = [];
+  await p.route(`${domain}/oauth2/token`, async (route) => {
+    const form = new URLSearchParams(route.request().postData() ?? '');
+    exchanges.push(form);
+    const { createHash } = await import('node:crypto');
+    challenge = String(await p.evaluate(() => (window as unknown as { __challenge?: string }).__challenge ?? ''));
+    const ok = createHash('sha256').update(form.get('code_verifier') ?? '').digest('base64url') === challenge && form.get('code') === 'code-from-cognito';
+    await route.fulfill({
+      status: ok ? 200 : 400,
+      headers: { 'Access-Control-Allow-Origin': addin.origin },
+      contentType: 'application/json',
+      body: JSON.stringify(ok ? { id_token: token, access_token: token, refresh_token: 'refresh-1', expires_in: 3600, token_type: 'Bearer' } : { error: 'invalid_grant' }),
+    });
+  });
+  await p.goto(`${addin.origin}/taskpane.html`);
+  await p.getByText('You will sign in with your organisation\'s account in a separate window.').waitFor();
+  // The "dialog": what Cognito + auth-callback.html would send back for the authorize URL it was opened with.
+  await p.evaluate(() => {
+    const api = (window as unknown as { fakeOffice: { dialog: { nextMessage: (url: string) => string } } }).fakeOffice;
+    api.dialog.nextMessage = (url: string) => {
+      const authorize = new URL(new URL(url).searchParams.get('to') ?? '');
+      (window as unknown as { __challenge: string }).__challenge = authorize.searchParams.get('code_challenge') ?? '';
+      return JSON.stringify({ code: 'code-from-cognito', state: authorize.searchParams.get('state') });
+    };
+  });
+  await p.getByRole('button', { name: 'Sign in' }).click();
+  await p.getByRole('combobox', { name: 'Dataset' }).locator('option', { hasText: 'General ledger' }).waitFor({ state: 'attached' });
+  const dialogs = await p.evaluate(() => (window as unknown as { fakeOffice: { log: { dialogs: string[] } } }).fakeOffice.log.dialogs);
+  expect(dialogs[0]).toMatch(new RegExp(`^${addin.origin}/auth-start\\.html\\?to=`));
+  const authorize = new URL(new URL(dialogs[0] ?? '').searchParams.get('to') ?? '');
+  expect(authorize.origin).toBe(domain);
+  expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
+  expect(authorize.searchParams.get('redirect_uri')).toBe(`${addin.origin}/auth-callback.html`);
+  expect(exchanges).toHaveLength(1);
+  expect(challenge).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  expect(exchanges[0]?.get('grant_type')).toBe('authorization_code');
+  await shot('7-signed-in-with-cognito', p);
+  await p.close();
 });
