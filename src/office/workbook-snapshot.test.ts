@@ -105,3 +105,22 @@ describe('excel actions', () => {
     expect(sheets.find((s) => s.name === 'General ledger (example)')?.tables).toEqual([{ name: 'General_ledger_example', address: "'General ledger (example)'!A1:B3", columns: ['Memo', 'Amount'] }]);
   });
 });
+
+describe('snapshot size', () => {
+  test('reads cells in row blocks of a bounded size, and leaves out sheets too big to be a sample', async () => {
+    const fake = ledgerWorkbook();
+    fake.api.addSheet('Big');
+    fake.api.setValues('Big', 'A1', Array.from({ length: 300 }, (_, i) => [i, `x${i}`]));
+    const syncsBefore = fake.api.log.syncs;
+    const skipped: string[] = [];
+    const wb = await loadWorkbookSnapshot(undefined, fake.run, { cellsPerSync: 4, maxCells: 100, onSkipped: (s, n) => skipped.push(`${s}:${n}`) });
+    expect(skipped).toEqual(['Big:600']);
+    expect(wb.worksheet('Big')?.usedRange()).toBeNull();
+    const ledger = wb.worksheet('Ledger');
+    expect([1, 2, 3, 4].map((r) => ledger?.cell(r, 2).value)).toEqual([
+      { kind: 'text', value: 'Amount' }, { kind: 'number', value: 10 }, { kind: 'number', value: 20 }, { kind: 'number', value: 5 },
+    ]);
+    expect(wb.worksheet('Accounts')?.cell(3, 2).value).toEqual({ kind: 'text', value: 'Services' });
+    expect(fake.api.log.syncs - syncsBefore).toBeGreaterThan(6);
+  });
+});

@@ -6,7 +6,7 @@
  */
 import type { ErrorCode } from '../config/types.generated';
 import {
-  BLANK, InMemoryWorkbook, parseRangeA1,
+  BLANK, InMemoryWorkbook, parseRangeA1, rangeA1,
   type CellValue, type ColumnFilter, type PivotTableInfo, type RangeAddress, type SortState,
 } from '../recorder/workbook';
 import { EXCEL_ERROR_CODES } from './error-codes';
@@ -83,8 +83,34 @@ function sortStateFromExcel(fields: Excel.SortField[] | undefined, matchCase: bo
   };
 }
 
+/**
+ * Cells read per sync. Excel on the web answers at most 5 MB per request; five properties of a
+ * cell (values, types, A1 and R1C1 formulas, number format) take some 50–100 bytes in JSON.
+ */
+export const CELLS_PER_SYNC = 40_000;
+/** Sheets larger than this are left out of the snapshot (a result sheet, not a sample). */
+export const MAX_SNAPSHOT_CELLS = 2_000_000;
+
+export interface SnapshotOptions {
+  cellsPerSync?: number;
+  maxCells?: number;
+  /** Told about each sheet left out because of its size. */
+  onSkipped?: (sheet: string, cells: number) => void;
+}
+
+/** Row blocks of a range holding at most `cells` cells each (at least one row). */
+export function rowBlocks(area: RangeAddress, cells: number): RangeAddress[] {
+  const width = area.right - area.left + 1;
+  const rows = Math.max(1, Math.floor(cells / width));
+  const blocks: RangeAddress[] = [];
+  for (let top = area.top; top <= area.bottom; top += rows) blocks.push({ ...area, top, bottom: Math.min(area.bottom, top + rows - 1) });
+  return blocks;
+}
+
 /** Loads the named sheets (all when omitted) into a snapshot. */
-export async function loadWorkbookSnapshot(sheetNames?: readonly string[], run: ExcelRunner = excelRun): Promise<InMemoryWorkbook> {
+export async function loadWorkbookSnapshot(sheetNames?: readonly string[], run: ExcelRunner = excelRun, options: SnapshotOptions = {}): Promise<InMemoryWorkbook> {
+  const cellsPerSync = options.cellsPerSync ?? CELLS_PER_SYNC;
+  const maxCells = options.maxCells ?? MAX_SNAPSHOT_CELLS;
   const canFilter = isSetSupported('ExcelApi', '1.9');
   const canReadPivotSource = isSetSupported('ExcelApi', '1.15');
   return run(async (context) => {
@@ -94,10 +120,10 @@ export async function loadWorkbookSnapshot(sheetNames?: readonly string[], run: 
     await context.sync();
     const wanted = sheets.items.filter((s) => !sheetNames || sheetNames.some((n) => n.toLowerCase() === s.name.toLowerCase()));
 
-    // One sync for everything on every wanted sheet.
+    // First round: where each sheet's data is, its tables, pivots and AutoFilter.
     const loaded = wanted.map((sheet) => {
       const used = sheet.getUsedRangeOrNullObject(false);
-      used.load('address,values,valueTypes,formulas,formulasR1C1,numberFormat');
+      used.load('address');
       const tables = sheet.tables;
       tables.load('items/name,items/showHeaders,items/showTotals');
       const pivots = sheet.pivotTables;
@@ -144,25 +170,49 @@ export async function loadWorkbookSnapshot(sheetNames?: readonly string[], run: 
       }) : []));
     await context.sync();
 
-    loaded.forEach((l, i) => {
-      const ws = workbook.addSheet(l.sheet.name);
-      if (!l.used.isNullObject) {
-        const origin = addressRange(l.used.address);
-        if (origin) {
-          l.used.values.forEach((row, r) => row.forEach((value, c) => {
-            const formula = l.used.formulas[r]?.[c];
-            const info = {
-              value: cellValueFromExcel(value, l.used.valueTypes[r]?.[c]),
-              numberFormat: String(l.used.numberFormat[r]?.[c] ?? 'General'),
-            } as { value: CellValue; numberFormat: string; formula?: string; formulaR1C1?: string };
-            if (typeof formula === 'string' && formula.startsWith('=')) {
-              info.formula = formula;
-              info.formulaR1C1 = String(l.used.formulasR1C1[r]?.[c] ?? '');
-            }
-            if (info.value.kind !== 'blank' || info.formula) ws.setCell(origin.top + r, origin.left + c, info);
-          }));
-        }
+    // The cells, in row blocks, a bounded number of cells per sync.
+    let pending: { block: Excel.Range; area: RangeAddress; ws: ReturnType<InMemoryWorkbook['addSheet']> }[] = [];
+    let pendingCells = 0;
+    const flush = async () => {
+      await context.sync();
+      for (const { block, area, ws } of pending) {
+        block.values.forEach((row, r) => row.forEach((value, c) => {
+          const formula = block.formulas[r]?.[c];
+          const info = {
+            value: cellValueFromExcel(value, block.valueTypes[r]?.[c]),
+            numberFormat: String(block.numberFormat[r]?.[c] ?? 'General'),
+          } as { value: CellValue; numberFormat: string; formula?: string; formulaR1C1?: string };
+          if (typeof formula === 'string' && formula.startsWith('=')) {
+            info.formula = formula;
+            info.formulaR1C1 = String(block.formulasR1C1[r]?.[c] ?? '');
+          }
+          if (info.value.kind !== 'blank' || info.formula) ws.setCell(area.top + r, area.left + c, info);
+        }));
       }
+      pending = [];
+      pendingCells = 0;
+    };
+    const sheetsOut = loaded.map((l) => workbook.addSheet(l.sheet.name));
+    for (const [i, l] of loaded.entries()) {
+      const area = l.used.isNullObject ? undefined : addressRange(l.used.address);
+      if (!area) continue;
+      const cells = (area.bottom - area.top + 1) * (area.right - area.left + 1);
+      if (cells > maxCells) {
+        options.onSkipped?.(l.sheet.name, cells);
+        continue;
+      }
+      for (const blockArea of rowBlocks(area, cellsPerSync)) {
+        const block = l.sheet.getRange(rangeA1(blockArea));
+        block.load('values,valueTypes,formulas,formulasR1C1,numberFormat');
+        pending.push({ block, area: blockArea, ws: sheetsOut[i] as ReturnType<InMemoryWorkbook['addSheet']> });
+        pendingCells += (blockArea.bottom - blockArea.top + 1) * (blockArea.right - blockArea.left + 1);
+        if (pendingCells >= cellsPerSync) await flush();
+      }
+    }
+    if (pending.length) await flush();
+
+    loaded.forEach((l, i) => {
+      const ws = sheetsOut[i] as ReturnType<InMemoryWorkbook['addSheet']>;
       const d = details[i];
       d?.tables.forEach((td, ti) => {
         const range = addressRange(td.range.address);
