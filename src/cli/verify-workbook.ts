@@ -70,6 +70,49 @@ function comparePivot(sample: PivotSample, pivot: { header: JsonCell[]; rows: Js
   });
 }
 
+/** The input column verify adds to number the sample's rows (a name no header is likely to have). */
+export const SAMPLE_ROW_COLUMN = 'sheetscale sample row';
+
+/**
+ * The config that checks filters and sorts: the recorded one without pivots, with the main source
+ * carrying the sample row number through to the result.
+ */
+export function rowCheckConfig(config: SheetscaleConfig): SheetscaleConfig {
+  return {
+    ...config,
+    sources: config.sources.map((s) => (s.name === config.main ? { ...s, columns: [...s.columns, { name: SAMPLE_ROW_COLUMN, type: 'number' as const }] } : s)),
+    steps: config.steps.filter((s) => s.op !== 'pivot'),
+    output: { format: 'parquet' },
+  };
+}
+
+/** "rows 2, 4, 5" (sheet rows) for a list of 0-based sample row indexes. */
+function sheetRows(indexes: JsonCell[], firstDataRow: number): string {
+  if (indexes.length === 0) return 'no rows';
+  const shown = indexes.slice(0, 20).map((i) => (typeof i === 'number' ? String(i + firstDataRow) : '?'));
+  return `rows ${shown.join(', ')}${indexes.length > 20 ? ` and ${indexes.length - 20} more` : ''}`;
+}
+
+/** Compares the rows (and their order) the filter/sort steps keep with the rows Excel shows. */
+export function compareRows(rec: Recording, summary: EngineSummary): ComparedCell | undefined {
+  const steps = rec.config.steps.filter((s) => s.op === 'filter' || s.op === 'sort');
+  if (steps.length === 0 || !rec.visibleRows) return undefined;
+  const col = summary.columns.findIndex((c) => c.name === SAMPLE_ROW_COLUMN);
+  const actual = summary.firstRows.map((r) => r[col] ?? null);
+  const expected: JsonCell[] = rec.visibleRows;
+  const range = rec.config.recordedFrom?.range ?? '';
+  // recordedFrom.range starts at the header row; data rows start below it.
+  const first = Number(/\d+/.exec(range)?.[0] ?? '1') + 1;
+  const match = actual.length === expected.length && actual.every((v, i) => v === expected[i]);
+  return {
+    cell: `${rec.config.recordedFrom?.sheet ?? ''}!${range}`,
+    formula: steps.map((s) => (s.op === 'filter' ? 'AutoFilter' : 'Sort')).join(' + '),
+    expected: `Excel shows ${sheetRows(expected, first)}`,
+    actual: `sheetscale keeps ${sheetRows(actual, first)}`,
+    match,
+  };
+}
+
 export interface VerifyOptions {
   keepTemp?: boolean;
   onProgress?: (e: ProgressEvent) => void;
@@ -109,6 +152,18 @@ export async function verifyRecording(rec: Recording, options: VerifyOptions = {
     }
     const notCompared: NonNullable<VerifyReport['notCompared']> = [];
     for (const p of rec.pivots) comparePivot(p, summary.pivots?.find((x) => x.name === p.name), cells, notCompared);
+    if (rec.config.steps.some((st) => st.op === 'filter' || st.op === 'sort')) {
+      // A second run with the filter and sort: the rows it keeps, in order, must be the rows Excel shows.
+      const rowConfigPath = path.join(dir, 'config-rows.json');
+      await writeFile(rowConfigPath, JSON.stringify(rowCheckConfig(rec.config), null, 2));
+      const mainFile = path.join(dir, 'source-main-rows.csv');
+      await writeFile(mainFile, sampleCsv([...main.columns, { name: SAMPLE_ROW_COLUMN, type: 'number' }], main.rows.map((r, i) => [...r, { kind: 'number', value: i }]), config.options?.dateSystem ?? '1900'));
+      const rowInputs = inputs.map((i) => (i.name === main.source ? { name: i.name, uri: mainFile } : i));
+      const rows = await runEngine({ config: rowConfigPath, inputs: rowInputs, output: path.join(dir, 'out-rows'), firstRows: main.rows.length, localSmall: true, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+      if (rows.exitCode !== 0 || !rows.summary) throw new VerifyRunError(`the engine failed on the sample's filter/sort: ${describeEngineFailure(rows)}`);
+      const check = compareRows(rec, rows.summary);
+      if (check) cells.push(check);
+    }
     const report: VerifyReport = { cells, refused: rec.refused.map((r) => ({ cell: r.cell, formula: r.formula, reason: r.reason })) };
     if (notCompared.length > 0) report.notCompared = notCompared;
     return { report, tempDir: dir, summary };

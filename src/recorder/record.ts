@@ -75,6 +75,8 @@ export interface Recording {
   samples: SourceSample[];
   /** Excel's cached pivot bodies, for the pivots recorded. */
   pivots: PivotSample[];
+  /** 0-based indexes of the sample's data rows Excel shows (not hidden by a filter or by hand), in sheet order. */
+  visibleRows?: number[];
 }
 
 export interface RecordOptions {
@@ -244,7 +246,9 @@ class Recorder {
     if (!result.ok) {
       throw new RecordError(`The recorded config is not valid (a recorder bug; please report it with the workbook):\n${result.errors.map((e) => `  ${formatIssue(e)}`).join('\n')}`);
     }
-    return { config, refused: this.refused, warnings: this.warnings, formulaCells, samples, pivots: pivots.samples };
+    const visibleRows: number[] = [];
+    for (let r = data.top; r <= data.bottom; r++) if (!this.ws.rowHidden(r)) visibleRows.push(r - data.top);
+    return { config, refused: this.refused, warnings: this.warnings, formulaCells, samples, pivots: pivots.samples, visibleRows };
   }
 
   /** 'input' for a column of typed values, a FormulaColumn, or undefined when refused. */

@@ -7,6 +7,8 @@ import { validateConfig } from '../../src/config/validate';
 import { sameValue, jsonValue, showValue } from '../../src/cli/compare-cells';
 import { csvField, sampleCsv, serialToIsoDate } from '../../src/cli/sample-csv';
 import { formatVerifyReport } from '../../src/cli/commands/verify';
+import { compareRows, SAMPLE_ROW_COLUMN, rowCheckConfig } from '../../src/cli/verify-workbook';
+import type { Recording } from '../../src/recorder/record';
 import { DOCUMENTED_EXAMPLES_PATH } from '../fixtures/workbooks/documented-examples';
 import { sheetscale } from './cli-helpers';
 
@@ -161,5 +163,39 @@ describe('sheetscale run with a stand-in engine (SHEETSCALE_PYTHON)', () => {
     const r = await sheetscale(['run', config, '-i', 'Orders=o.csv', '-i', 'Items=i.csv', '-i', 'Viscosity=v.csv', '-o', path.join(dir, 'run2-out')], { SHEETSCALE_PYTHON: fake, FAKE_ENGINE_FAIL: '1' });
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('Job failed: SOURCE_NOT_FOUND: No file matches orders.csv for source Orders.\n  at source Orders, orders.csv\n  hint: Check the --input path.\n');
+  });
+});
+
+describe('verify of filters and sorts', () => {
+  const rec = {
+    config: {
+      version: 1, main: 'Sales', recordedFrom: { sheet: 'Data', range: 'A1:B5' },
+      sources: [{ name: 'Sales', columns: [{ name: 'Amount', type: 'number' }], format: { type: 'csv' } }],
+      steps: [
+        { op: 'pivot', id: 's1', provenance: { sheet: 'P' }, name: 'P', rows: ['Amount'], values: [{ column: 'Amount' }] },
+        { op: 'filter', id: 's2', provenance: { sheet: 'Data' }, conditions: [{ column: 'Amount', filterOn: 'custom', criterion1: '>1' }] },
+      ],
+      output: {},
+    },
+    formulaCells: [{ cell: 'B2', row: 2, column: 'X', formula: '=A2', expected: { kind: 'number', value: 1 }, rowIndex: 0 }],
+    visibleRows: [1, 3],
+    refused: [], warnings: [], samples: [], pivots: [],
+  } as unknown as Recording;
+
+  it('runs the recorded steps without pivots, numbering the sample rows', () => {
+    const c = rowCheckConfig(rec.config);
+    expect(c.steps.map((s) => s.op)).toEqual(['filter']);
+    expect(c.sources[0]?.columns.map((x) => x.name)).toEqual(['Amount', SAMPLE_ROW_COLUMN]);
+  });
+
+  it('matches when the engine keeps the rows Excel shows, in order, and names them otherwise', () => {
+    const summary = (ids: number[]) => ({ status: 'succeeded', rowCount: ids.length, columns: [{ name: 'Amount', type: 'number' }, { name: SAMPLE_ROW_COLUMN, type: 'number' }], firstRows: ids.map((i) => [i, i]) });
+    expect(compareRows(rec, summary([1, 3]))).toMatchObject({ match: true });
+    const bad = compareRows(rec, summary([1, 2, 3]));
+    expect(bad).toEqual({ cell: 'Data!A1:B5', formula: 'AutoFilter', expected: 'Excel shows rows 3, 5', actual: 'sheetscale keeps rows 3, 4, 5', match: false });
+    expect(formatVerifyReport({ cells: [bad as NonNullable<typeof bad>], refused: [] })).toEqual([
+      'Compared 0 formula cells and the rows kept by AutoFilter with the values Excel cached: 1 mismatch.',
+      '  MISMATCH Data!A1:B5 AutoFilter: Excel shows rows 3, 5; sheetscale keeps rows 3, 4, 5',
+    ]);
   });
 });

@@ -5,17 +5,27 @@ import { RecordError } from '../../recorder/record';
 import { EngineUnavailableError } from '../engine';
 import { showValue } from '../compare-cells';
 import { progressDisplay } from '../progress-display';
-import { verifyRecording, VerifyRunError, type VerifyReport } from '../verify-workbook';
+import { verifyRecording, VerifyRunError, type ComparedCell, type VerifyReport } from '../verify-workbook';
 import { recordFile } from './record';
 
 /** The lines verify prints for a report. */
 export function formatVerifyReport(report: VerifyReport): string[] {
   const lines: string[] = [];
   const mismatches = report.cells.filter((c) => !c.match);
-  const formulaCells = report.cells.filter((c) => !c.formula.startsWith('PivotTable '));
-  const pivotCells = report.cells.length - formulaCells.length;
-  lines.push(`Compared ${formulaCells.length} formula cell${formulaCells.length === 1 ? '' : 's'}${pivotCells ? ` and ${pivotCells} pivot cell${pivotCells === 1 ? '' : 's'}` : ''} with the values Excel cached: ${mismatches.length === 0 ? 'all match' : `${mismatches.length} mismatch${mismatches.length === 1 ? '' : 'es'}`}.`);
-  for (const m of mismatches) lines.push(`  MISMATCH ${m.cell} ${m.formula}: Excel ${showValue(m.expected)}, sheetscale ${showValue(m.actual)}`);
+  const isPivot = (c: ComparedCell): boolean => c.formula.startsWith('PivotTable ');
+  const isRows = (c: ComparedCell): boolean => /^(AutoFilter|Sort)/.test(c.formula);
+  const formulaCells = report.cells.filter((c) => !isPivot(c) && !isRows(c)).length;
+  const pivotCells = report.cells.filter(isPivot).length;
+  const rowChecks = report.cells.filter(isRows);
+  const parts = [`${formulaCells} formula cell${formulaCells === 1 ? '' : 's'}`];
+  if (pivotCells) parts.push(`${pivotCells} pivot cell${pivotCells === 1 ? '' : 's'}`);
+  if (rowChecks.length) parts.push(`the rows kept by ${rowChecks.map((c) => c.formula).join(', ')}`);
+  const listed = parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}` : parts[0];
+  lines.push(`Compared ${listed} with the values Excel cached: ${mismatches.length === 0 ? 'all match' : `${mismatches.length} mismatch${mismatches.length === 1 ? '' : 'es'}`}.`);
+  for (const m of mismatches) {
+    if (isRows(m)) lines.push(`  MISMATCH ${m.cell} ${m.formula}: ${String(m.expected)}; ${String(m.actual)}`);
+    else lines.push(`  MISMATCH ${m.cell} ${m.formula}: Excel ${showValue(m.expected)}, sheetscale ${showValue(m.actual)}`);
+  }
   for (const r of report.refused) lines.push(`  REFUSED ${r.cell}${r.formula ? ` ${r.formula}` : ''}: ${r.reason}`);
   for (const n of report.notCompared ?? []) lines.push(`  NOT COMPARED pivot ${n.pivot}: ${n.reason}`);
   return lines;
