@@ -69,6 +69,13 @@ describe('readXlsx', () => {
     expect(dateToSerial(new Date(Date.UTC(2011, 0, 15)), true)).toBe(40558 - 1462);
   });
 
+  it('loads a table whose AutoFilter holds its sort state (which exceljs alone rejects)', async () => {
+    const wb = await readXlsx(await tableWithState(), 'sorted.xlsx');
+    const table = wb.worksheet('Data')?.tables()[0];
+    expect(table?.sort).toEqual({ fields: [{ columnIndex: 1, descending: true }, { columnIndex: 0, descending: false }], matchCase: false });
+    expect(wb.worksheet('Data')?.cell(2, 1).value).toEqual({ kind: 'text', value: 'East' });
+  });
+
   it('fails with the file named on something that is not a workbook', async () => {
     await expect(readXlsx(Buffer.from('not a zip'), 'junk.xlsx')).rejects.toThrow(/^junk\.xlsx is not a readable \.xlsx workbook/);
   });

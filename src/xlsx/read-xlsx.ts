@@ -4,6 +4,7 @@
  * with their filter/sort state and pivot tables from the package parts (package-parts.ts).
  */
 import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isErrorCode } from '../config/errors';
@@ -59,6 +60,26 @@ function valueOf(raw: RawValue, date1904: boolean): CellValue {
   return BLANK;
 }
 
+/**
+ * exceljs 4.4 rejects a table part whose <autoFilter> holds a <sortState> (valid per ECMA-376
+ * CT_AutoFilter, and how some writers store a table's sort): hand it a copy without those; the
+ * sort state itself is read from the original parts (package-parts.ts).
+ */
+async function withoutNestedSortState(data: Buffer): Promise<Buffer> {
+  const zip = await JSZip.loadAsync(data);
+  let changed = false;
+  for (const name of Object.keys(zip.files).filter((n) => /^xl\/tables\/[^/]+\.xml$/.test(n))) {
+    const xml = await zip.file(name)?.async('string');
+    if (!xml) continue;
+    const cleaned = xml.replace(/(<(?:\w+:)?autoFilter\b[^>]*>[\s\S]*?)<(?:\w+:)?sortState\b[\s\S]*?<\/(?:\w+:)?sortState>([\s\S]*?<\/(?:\w+:)?autoFilter>)/, '$1$2');
+    if (cleaned !== xml) {
+      zip.file(name, cleaned);
+      changed = true;
+    }
+  }
+  return changed ? zip.generateAsync({ type: 'nodebuffer' }) : data;
+}
+
 /** Reads an .xlsx file (path or bytes) into a Workbook snapshot. */
 export async function readXlsx(file: string | Buffer, name?: string): Promise<InMemoryWorkbook> {
   let data: Buffer;
@@ -72,7 +93,7 @@ export async function readXlsx(file: string | Buffer, name?: string): Promise<In
   let parts;
   try {
     // exceljs's load accepts a Buffer; its typings ask for its own Buffer interface.
-    await xl.xlsx.load(data as unknown as ExcelJS.Buffer);
+    await xl.xlsx.load((await withoutNestedSortState(data)) as unknown as ExcelJS.Buffer);
     parts = await readPackageParts(data);
   } catch (err) {
     throw new XlsxReadError(`${label ?? 'The file'} is not a readable .xlsx workbook: ${(err as Error).message}`);
