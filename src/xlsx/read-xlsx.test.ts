@@ -69,7 +69,7 @@ describe('readXlsx', () => {
     expect(dateToSerial(new Date(Date.UTC(2011, 0, 15)), true)).toBe(40558 - 1462);
   });
 
-  it('loads a table whose AutoFilter holds its sort state (which exceljs alone rejects)', async () => {
+  it('loads a table whose AutoFilter has criteria exceljs rejects (colour, top 10, a nested sort state)', async () => {
     const wb = await readXlsx(await tableWithState(), 'sorted.xlsx');
     const table = wb.worksheet('Data')?.tables()[0];
     expect(table?.sort).toEqual({ fields: [{ columnIndex: 1, descending: true }, { columnIndex: 0, descending: false }], matchCase: false });

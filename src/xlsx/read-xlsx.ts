@@ -61,19 +61,21 @@ function valueOf(raw: RawValue, date1904: boolean): CellValue {
 }
 
 /**
- * exceljs 4.4 rejects a table part whose <autoFilter> holds a <sortState> (valid per ECMA-376
- * CT_AutoFilter, and how some writers store a table's sort): hand it a copy without those; the
- * sort state itself is read from the original parts (package-parts.ts).
+ * exceljs 4.4 rejects AutoFilter criteria it does not model (colour, icon, top-10 and dynamic
+ * filters, a sort state nested in the AutoFilter — all valid ECMA-376). Hand it a copy whose table
+ * and sheet AutoFilters are bare ranges; the criteria and sort state are read from the original
+ * parts (package-parts.ts).
  */
-async function withoutNestedSortState(data: Buffer): Promise<Buffer> {
+async function withBareAutoFilters(data: Buffer): Promise<Buffer> {
   const zip = await JSZip.loadAsync(data);
   let changed = false;
-  for (const name of Object.keys(zip.files).filter((n) => /^xl\/tables\/[^/]+\.xml$/.test(n))) {
+  const parts = Object.keys(zip.files).filter((n) => /^xl\/(tables|worksheets)\/[^/]+\.xml$/.test(n));
+  for (const name of parts) {
     const xml = await zip.file(name)?.async('string');
-    if (!xml) continue;
-    const cleaned = xml.replace(/(<(?:\w+:)?autoFilter\b[^>]*>[\s\S]*?)<(?:\w+:)?sortState\b[\s\S]*?<\/(?:\w+:)?sortState>([\s\S]*?<\/(?:\w+:)?autoFilter>)/, '$1$2');
-    if (cleaned !== xml) {
-      zip.file(name, cleaned);
+    if (!xml || !/<(\w+:)?autoFilter\b[^>]*[^/]>/.test(xml)) continue;
+    const bare = xml.replace(/<((?:\w+:)?)autoFilter\b([^>]*[^/])>[\s\S]*?<\/(?:\w+:)?autoFilter>/, '<$1autoFilter$2/>');
+    if (bare !== xml) {
+      zip.file(name, bare);
       changed = true;
     }
   }
@@ -93,7 +95,7 @@ export async function readXlsx(file: string | Buffer, name?: string): Promise<In
   let parts;
   try {
     // exceljs's load accepts a Buffer; its typings ask for its own Buffer interface.
-    await xl.xlsx.load((await withoutNestedSortState(data)) as unknown as ExcelJS.Buffer);
+    await xl.xlsx.load((await withBareAutoFilters(data)) as unknown as ExcelJS.Buffer);
     parts = await readPackageParts(data);
   } catch (err) {
     throw new XlsxReadError(`${label ?? 'The file'} is not a readable .xlsx workbook: ${(err as Error).message}`);
