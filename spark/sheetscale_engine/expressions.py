@@ -23,6 +23,7 @@ from sheetscale_engine.functions.base import (
     ExpressionError,
     StagedBinder,
     bind,
+    bind_changed,
     constant_logical,
     constant_number,
     constant_text,
@@ -142,24 +143,24 @@ def compile_arg(expr: Mapping[str, Any], columns: Mapping[str, Column], ctx: Eva
         value = expr["value"]
         if not isinstance(value, (int, float)) or isinstance(value, bool):
             raise ctx.fail(f"number literal {value!r} is not a number")
-        return Arg(constant_number(float(value), ctx), expr, 1)
+        return Arg(constant_number(float(value), ctx), expr, 1, frozenset({V.NUMBER}))
     if node_kind == "text":
-        return Arg(constant_text(str(expr["value"]), ctx), expr, 1)
+        return Arg(constant_text(str(expr["value"]), ctx), expr, 1, frozenset({V.TEXT}))
     if node_kind == "logical":
-        return Arg(constant_logical(bool(expr["value"]), ctx), expr, 1)
+        return Arg(constant_logical(bool(expr["value"]), ctx), expr, 1, frozenset({V.LOGICAL}))
     if node_kind == "blank":
-        return Arg(V.xv_blank(), expr, 1)
+        return Arg(V.xv_blank(), expr, 1, frozenset({V.BLANK}))
     if node_kind == "error":
         code = str(expr["value"])
         if code not in V.error_codes():
             raise ctx.fail(f"{code!r} is not an Excel error code")
-        return Arg(V.xv_error(code), expr, 1)
+        return Arg(V.xv_error(code), expr, 1, frozenset({V.ERROR}))
     if node_kind == "column":
         name = str(expr["name"])
         if name not in columns:
             known = ", ".join(sorted(columns)) or "(none)"
             raise ctx.fail(f"the formula refers to column {name!r}, which does not exist here; columns: {known}")
-        return Arg(columns[name], expr, 2)
+        return Arg(columns[name], expr, 2, ctx.column_kinds.get(name, V.ALL_KINDS))
     if node_kind == "unary":
         return _unary(expr, compile_arg(expr["arg"], columns, ctx), ctx)
     if node_kind == "binary":
@@ -167,11 +168,12 @@ def compile_arg(expr: Mapping[str, Any], columns: Mapping[str, Column], ctx: Eva
         right = compile_arg(expr["right"], columns, ctx)
         return _binary(expr, left, right, ctx)
     if node_kind == "call":
-        from sheetscale_engine.functions import call_function
+        from sheetscale_engine.functions import call_function, result_kinds
 
         args = [compile_arg(a, columns, ctx) for a in expr.get("args", [])]
-        col = call_function(str(expr["name"]), args, ctx)
-        return Arg(col, expr, _cost(args))
+        name = str(expr["name"])
+        col = call_function(name, args, ctx)
+        return Arg(col, expr, _cost(args), result_kinds(name, args))
     raise ctx.fail(f"unknown expression kind {node_kind!r}")
 
 
@@ -184,7 +186,7 @@ def _unary(expr: Mapping[str, Any], arg: Arg, ctx: EvalContext) -> Arg:
     op = expr.get("op")
     if op == "+":
         # Excel's unary plus changes nothing: =+"a" is "a".
-        return Arg(arg.col, expr, arg.cost)
+        return Arg(arg.col, expr, arg.cost, arg.kinds)
 
     def body(cols: list[Column]) -> Column:
         def negate_or_percent(xs: list[Column]) -> Column:
@@ -192,31 +194,44 @@ def _unary(expr: Mapping[str, Any], arg: Arg, ctx: EvalContext) -> Arg:
             result = -n if op == "-" else n / 100
             return first_error(xs, V.xv_number_unchecked(result + F.lit(0.0)))
 
-        return bind([V.to_number(cols[0], ctx.date_system)], negate_or_percent, ctx)
+        return bind_changed(cols, [V.to_number(cols[0], ctx.date_system, arg.kinds)], negate_or_percent, ctx)
 
     if op not in ("-", "%"):
         raise ctx.fail(f"unknown unary operator {op!r}")
-    return Arg(let_all([arg], body, ctx), expr, _cost([arg]))
+    return Arg(let_all([arg], body, ctx), expr, _cost([arg]), V.number_kinds(arg.kinds))
 
 
 def _binary(expr: Mapping[str, Any], left: Arg, right: Arg, ctx: EvalContext) -> Arg:
     op = str(expr.get("op"))
+    err = frozenset({V.ERROR}) if V.ERROR in (left.kinds | right.kinds) else frozenset()
     if op in _ARITHMETIC:
-        col = let_all([left, right], lambda cs: arithmetic(op, cs[0], cs[1], ctx), ctx)
+        col = let_all([left, right], lambda cs: arithmetic(op, cs[0], cs[1], ctx, left.kinds, right.kinds), ctx)
+        kinds = frozenset({V.NUMBER, V.ERROR})
     elif op == "&":
-        col = let_all([left, right], lambda cs: concat_text(cs[0], cs[1], ctx), ctx)
+        col = let_all([left, right], lambda cs: concat_text(cs[0], cs[1], ctx, left.kinds, right.kinds), ctx)
+        kinds = frozenset({V.TEXT}) | err
     elif op in _COMPARISON:
-        col = let_all([left, right], lambda cs: compare(op, cs[0], cs[1]), ctx)
+        col = let_all([left, right], lambda cs: compare(op, cs[0], cs[1], left.kinds, right.kinds), ctx)
+        kinds = frozenset({V.LOGICAL}) | err
     else:
         raise ctx.fail(f"unknown binary operator {op!r}")
-    return Arg(col, expr, _cost([left, right]))
+    return Arg(col, expr, _cost([left, right]), kinds)
 
 
-def arithmetic(op: str, left: Column, right: Column, ctx: EvalContext) -> Column:
+def arithmetic(
+    op: str,
+    left: Column,
+    right: Column,
+    ctx: EvalContext,
+    left_kinds: frozenset[int] = V.ALL_KINDS,
+    right_kinds: frozenset[int] = V.ALL_KINDS,
+) -> Column:
     """``left op right`` for + - * / ^ on XV values, with Excel's coercions and errors."""
-    return bind(
-        [V.to_number(left, ctx.date_system), V.to_number(right, ctx.date_system)],
-        lambda cs: _arithmetic(op, cs[0], cs[1]),
+    kinds = [V.number_kinds(left_kinds), V.number_kinds(right_kinds)]
+    return bind_changed(
+        [left, right],
+        [V.to_number(left, ctx.date_system, left_kinds), V.to_number(right, ctx.date_system, right_kinds)],
+        lambda cs: first_error(cs, _arithmetic(op, cs[0], cs[1]), kinds),
         ctx,
     )
 
@@ -224,18 +239,16 @@ def arithmetic(op: str, left: Column, right: Column, ctx: EvalContext) -> Column
 def _arithmetic(op: str, ln: Column, rn: Column) -> Column:
     a, b = V.num(ln), V.num(rn)
     if op == "+":
-        result = number_result(a + b)
-    elif op == "-":
-        result = number_result(a - b)
-    elif op == "*":
-        result = number_result(a * b)
-    elif op == "/":
-        result = F.when(b == 0, V.xv_error(V.DIV0)).otherwise(number_result(a / b))
-    elif op == "^":
-        result = power(a, b)
-    else:
-        raise ValueError(op)
-    return first_error([ln, rn], result)
+        return number_result(a + b)
+    if op == "-":
+        return number_result(a - b)
+    if op == "*":
+        return number_result(a * b)
+    if op == "/":
+        return F.when(b == 0, V.xv_error(V.DIV0)).otherwise(number_result(a / b))
+    if op == "^":
+        return power(a, b)
+    raise ValueError(op)
 
 
 def power(a: Column, b: Column) -> Column:
@@ -247,16 +260,30 @@ def power(a: Column, b: Column) -> Column:
     )
 
 
-def concat_text(left: Column, right: Column, ctx: EvalContext) -> Column:
+def concat_text(
+    left: Column,
+    right: Column,
+    ctx: EvalContext,
+    left_kinds: frozenset[int] = V.ALL_KINDS,
+    right_kinds: frozenset[int] = V.ALL_KINDS,
+) -> Column:
     """``left & right``: General format for numbers, blank as "", errors propagate."""
-    return bind(
-        [V.to_text(left), V.to_text(right)],
-        lambda cs: first_error(cs, V.xv_of(V.TEXT, s=F.concat(V.text(cs[0]), V.text(cs[1])))),
+    kinds = [V.text_kinds(left_kinds), V.text_kinds(right_kinds)]
+    return bind_changed(
+        [left, right],
+        [V.to_text(left, left_kinds), V.to_text(right, right_kinds)],
+        lambda cs: first_error(cs, V.xv_of(V.TEXT, s=F.concat(V.text(cs[0]), V.text(cs[1]))), kinds),
         ctx,
     )
 
 
-def compare(op: str, left: Column, right: Column) -> Column:
+def compare(
+    op: str,
+    left: Column,
+    right: Column,
+    left_kinds: frozenset[int] = V.ALL_KINDS,
+    right_kinds: frozenset[int] = V.ALL_KINDS,
+) -> Column:
     """``left op right`` for = <> < > <= >= as Excel compares (result XV logical or error)."""
     c = three_way(left, right)
     outcome = {
@@ -267,7 +294,7 @@ def compare(op: str, left: Column, right: Column) -> Column:
         "<=": c <= 0,
         ">=": c >= 0,
     }[op]
-    return first_error([left, right], V.xv_of(V.LOGICAL, b=outcome))
+    return first_error([left, right], V.xv_of(V.LOGICAL, b=outcome), [left_kinds, right_kinds])
 
 
 def excel_equal(left: Column, right: Column) -> Column:

@@ -86,6 +86,7 @@ def xv_of(
     )
 
 
+@cache
 def xv_blank() -> Column:
     """A blank cell (an empty cell, not empty text)."""
     return xv_of(BLANK)
@@ -125,6 +126,7 @@ def xv_logical(col: Column | bool) -> Column:
     return F.when(col.isNull(), xv_blank()).otherwise(xv_of(LOGICAL, b=col.cast("boolean")))
 
 
+@cache
 def xv_error(code: str) -> Column:
     """An Excel error value such as "#N/A" (must be one of the schema's error codes)."""
     if code not in error_codes():
@@ -354,53 +356,102 @@ def text_to_number(s: Column, date_system: str = "1900") -> Column:
     )
 
 
-def to_number(xv: Column, date_system: str = "1900") -> Column:
-    """XV → XV number as Excel's arithmetic coerces: blank 0, TRUE 1, numeric text, else #VALUE!."""
+ALL_KINDS: Final = frozenset({BLANK, NUMBER, TEXT, LOGICAL, ERROR})
+
+
+def _cases(branches: list[tuple[int, Column]], k: Column, kinds: frozenset[int], default: Column | None) -> Column:
+    """CASE over the kinds a value can have (statically pruned: fewer, smaller expressions)."""
+    live = [(kd, v) for kd, v in branches if kd in kinds]
+    if len(live) == 1 and default is None:
+        return live[0][1]
+    if not live:
+        return default if default is not None else F.lit(None)
+    expr = F.when(k == live[0][0], live[0][1])
+    for kd, v in live[1:]:
+        expr = expr.when(k == kd, v)
+    return expr.otherwise(default) if default is not None else expr
+
+
+def to_number(xv: Column, date_system: str = "1900", kinds: frozenset[int] = ALL_KINDS) -> Column:
+    """XV → XV number as Excel's arithmetic coerces: blank 0, TRUE 1, numeric text, else #VALUE!.
+
+    ``kinds``: the kinds ``xv`` can have (when known statically), to leave out impossible cases.
+    """
+    if kinds <= {NUMBER, ERROR}:
+        return xv
     k = kind(xv)
-    parsed = text_to_number(text(xv), date_system)
-    return (
-        F.when(k == NUMBER, xv)
-        .when(k == BLANK, xv_number_unchecked(F.lit(0.0)))
-        .when(k == LOGICAL, xv_number_unchecked(F.when(logical(xv), 1.0).otherwise(0.0)))
-        .when(k == ERROR, xv)
-        .when(parsed.isNotNull(), xv_number_unchecked(parsed))
-        .otherwise(xv_error(VALUE))
-    )
+    branches: list[tuple[int, Column]] = [
+        (NUMBER, xv),
+        (BLANK, _zero()),
+        (LOGICAL, xv_number_unchecked(F.when(logical(xv), 1.0).otherwise(0.0))),
+        (ERROR, xv),
+    ]
+    if TEXT in kinds:
+        parsed = text_to_number(text(xv), date_system)
+        branches.append(
+            (TEXT, F.when(parsed.isNotNull(), xv_number_unchecked(parsed)).otherwise(xv_error(VALUE)))
+        )
+    return _cases(branches, k, kinds, None)
+
+
+def number_kinds(kinds: frozenset[int]) -> frozenset[int]:
+    """The kinds of ``to_number`` of a value of ``kinds``."""
+    return frozenset({NUMBER} | ({ERROR} if kinds & {ERROR, TEXT} else set()))
+
+
+@cache
+def _zero() -> Column:
+    return xv_of(NUMBER, n=F.lit(0.0))
 
 
 def logical_text(b: Column) -> Column:
     return F.when(b, F.lit("TRUE")).otherwise(F.lit("FALSE"))
 
 
-def to_text_raw(xv: Column) -> Column:
+def to_text_raw(xv: Column, kinds: frozenset[int] = ALL_KINDS) -> Column:
     """The text of a non-error XV as Excel's text operations see it (null for errors)."""
-    k = kind(xv)
-    return (
-        F.when(k == TEXT, text(xv))
-        .when(k == NUMBER, general_text(num(xv)))
-        .when(k == BLANK, F.lit(""))
-        .when(k == LOGICAL, logical_text(logical(xv)))
-    )
+    if kinds <= {TEXT, ERROR}:
+        return text(xv)
+    branches: list[tuple[int, Column]] = [
+        (TEXT, text(xv)),
+        (BLANK, F.lit("")),
+        (LOGICAL, logical_text(logical(xv))),
+    ]
+    if NUMBER in kinds:
+        branches.append((NUMBER, general_text(num(xv))))
+    return _cases(branches, kind(xv), kinds - {ERROR}, None)
 
 
-def to_text(xv: Column) -> Column:
+def to_text(xv: Column, kinds: frozenset[int] = ALL_KINDS) -> Column:
     """XV → XV text (General format for numbers, "TRUE"/"FALSE", blank ""); errors stay errors."""
-    return F.when(is_error(xv), xv).otherwise(xv_of(TEXT, s=to_text_raw(xv)))
+    if kinds <= {TEXT, ERROR}:
+        return xv
+    raw = xv_of(TEXT, s=to_text_raw(xv, kinds))
+    return F.when(is_error(xv), xv).otherwise(raw) if ERROR in kinds else raw
 
 
-def to_logical(xv: Column) -> Column:
+def text_kinds(kinds: frozenset[int]) -> frozenset[int]:
+    return frozenset({TEXT} | ({ERROR} if ERROR in kinds else set()))
+
+
+def to_logical(xv: Column, kinds: frozenset[int] = ALL_KINDS) -> Column:
     """XV → XV logical: numbers ≠ 0 are TRUE, blank FALSE, text "TRUE"/"FALSE", else #VALUE!."""
-    k = kind(xv)
+    if kinds <= {LOGICAL, ERROR}:
+        return xv
     upper = F.upper(F.trim(text(xv)))
-    return (
-        F.when(k == LOGICAL, xv)
-        .when(k == NUMBER, xv_of(LOGICAL, b=num(xv) != 0))
-        .when(k == BLANK, xv_logical(False))
-        .when(k == ERROR, xv)
-        .when(upper == "TRUE", xv_logical(True))
-        .when(upper == "FALSE", xv_logical(False))
-        .otherwise(xv_error(VALUE))
-    )
+    branches: list[tuple[int, Column]] = [
+        (LOGICAL, xv),
+        (NUMBER, xv_of(LOGICAL, b=num(xv) != 0)),
+        (BLANK, xv_logical(False)),
+        (ERROR, xv),
+        (
+            TEXT,
+            F.when(upper == "TRUE", xv_logical(True))
+            .when(upper == "FALSE", xv_logical(False))
+            .otherwise(xv_error(VALUE)),
+        ),
+    ]
+    return _cases(branches, kind(xv), kinds, None)
 
 
 # --------------------------------------------------------------------------------------------

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from pyspark.sql import SparkSession
 
-from sheetscale_engine.expressions import EvalContext, ExpressionError, compile_expr
+from sheetscale_engine.expressions import EvalContext, ExpressionError, add_expr_columns, compile_expr
 from tests.excel_formula import parse
-from tests.xv_helpers import assert_formulas, evaluate, formulas_on_rows
+from tests.xv_helpers import assert_formulas, evaluate, json_frame, xv_json
 
 ROW = {"Blank": None, "Empty": "", "Three": "3", "A": "a", "Upper": "A", "Num": 10, "T": True, "NA": {"error": "#N/A"}}
 
@@ -105,7 +105,11 @@ def test_formula_result_blank_becomes_zero(spark: SparkSession) -> None:
 
 def test_many_rows_one_projection(spark: SparkSession) -> None:
     rows = [{"X": 1, "Y": 2}, {"X": "b", "Y": 2}, {"X": None, "Y": 0}, {"X": {"error": "#REF!"}, "Y": 1}]
-    got = formulas_on_rows(spark, ["=[X]*[Y]", "=[X]/[Y]", '=[X]&"-"&[Y]'], rows)
+    # With code generation on (formulas_on_rows turns it off): the generated code must compile.
+    df, columns = json_frame(spark, rows)
+    exprs = [(f, parse(f)) for f in ["=[X]*[Y]", "=[X]/[Y]", '=[X]&"-"&[Y]']]
+    out = add_expr_columns(df, exprs, columns).orderBy("__row").collect()
+    got = [{f: xv_json(r[f]) for f, _ in exprs} for r in out]
     assert got == [
         {"=[X]*[Y]": 2, "=[X]/[Y]": 0.5, '=[X]&"-"&[Y]': "1-2"},
         {"=[X]*[Y]": {"error": "#VALUE!"}, "=[X]/[Y]": {"error": "#VALUE!"}, '=[X]&"-"&[Y]': "b-2"},

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from pyspark.sql import Column, DataFrame, SparkSession
@@ -26,11 +27,15 @@ def evaluate(spark: SparkSession, cols: Mapping[str, Column], df: DataFrame | No
 
 
 def json_frame(spark: SparkSession, rows: Sequence[Mapping[str, Any]]) -> tuple[DataFrame, dict[str, Column]]:
-    """A frame of XV columns from JSON-encoded values (all rows share the first row's keys)."""
+    """A frame of XV columns from JSON-encoded values (all rows share the first row's keys).
+
+    Built inside the JVM (no Python RDD, so no Python worker is started for it)."""
     names = list(rows[0]) if rows else []
-    schema = ", ".join(["`__row` long", *[f"`{k}` string" for k in names]])
-    data = [(i, *[json.dumps(r.get(k)) for k in names]) for i, r in enumerate(rows)]
-    raw = spark.createDataFrame(data, schema)
+    structs = [
+        F.struct(F.lit(i).cast("long").alias("__row"), *[F.lit(json.dumps(r.get(k))).alias(k) for k in names])
+        for i, r in enumerate(rows)
+    ]
+    raw = spark.range(1).select(F.inline(F.array(*structs)))
     df = raw.select("__row", *[xv_from_json(F.col(f"`{k}`")).alias(k) for k in names])
     return df, {k: F.col(f"`{k}`") for k in names}
 
@@ -44,8 +49,28 @@ def formulas_on_rows(
     """Evaluate Excel formulas over rows of JSON-encoded values (one projection chain)."""
     df, columns = json_frame(spark, rows if rows else [{}])
     exprs = [(f"f{i}", parse(f)) for i, f in enumerate(formulas)]
-    out = add_expr_columns(df, exprs, columns, ctx).orderBy("__row").collect()
+    with interpreted(spark):
+        out = add_expr_columns(df, exprs, columns, ctx).orderBy("__row").collect()
     return [{f: xv_json(r[f"f{i}"]) for i, f in enumerate(formulas)} for r in out]
+
+
+@contextmanager
+def interpreted(spark: SparkSession) -> Iterator[None]:
+    """Evaluate without generating Java code: for one-row checks of many formulas, compiling the
+    generated code costs far more than evaluating it (the many-rows and golden tests keep code
+    generation on)."""
+    keys = {"spark.sql.codegen.wholeStage": "false", "spark.sql.codegen.factoryMode": "NO_CODEGEN"}
+    before = {k: spark.conf.get(k, None) for k in keys}
+    for k, v in keys.items():
+        spark.conf.set(k, v)
+    try:
+        yield
+    finally:
+        for k, old in before.items():
+            if old is None:
+                spark.conf.unset(k)
+            else:
+                spark.conf.set(k, old)
 
 
 def formulas(

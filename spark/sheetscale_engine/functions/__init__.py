@@ -9,6 +9,7 @@ from typing import Any, Final
 
 from pyspark.sql import Column
 
+from sheetscale_engine import values as V  # noqa: N812
 from sheetscale_engine.functions import dates, information, logical, math, text, textformat
 from sheetscale_engine.functions.base import Arg, EvalContext, FunctionImpl
 
@@ -34,6 +35,31 @@ def function_list() -> dict[str, dict[str, Any]]:
 def scalar_function_names() -> list[str]:
     """The functions that may appear in an expression (every category but 'table')."""
     return [name for name, f in function_list().items() if f.get("category") != "table"]
+
+
+_NUMBER_OR_ERROR: Final = frozenset({V.NUMBER, V.ERROR})
+_TEXT_OR_ERROR: Final = frozenset({V.TEXT, V.ERROR})
+_LOGICAL_OR_ERROR: Final = frozenset({V.LOGICAL, V.ERROR})
+_NUMBER_RESULTS: Final = frozenset({"LEN", "FIND", "SEARCH", "VALUE"})
+_LOGICAL_RESULTS: Final = frozenset({"AND", "OR", "NOT", "XOR", "EXACT"})
+
+
+def result_kinds(name: str, args: list[Arg]) -> frozenset[int]:
+    """The kinds a call's result can have (conservative), to prune coercions of its value."""
+    category = function_list().get(name, {}).get("category")
+    if name in _LOGICAL_RESULTS:
+        return _LOGICAL_OR_ERROR
+    if name in _NUMBER_RESULTS:
+        return _NUMBER_OR_ERROR
+    if category == "information":
+        return _LOGICAL_OR_ERROR
+    if category in ("math", "date"):
+        return _NUMBER_OR_ERROR
+    if category == "text":
+        return _TEXT_OR_ERROR
+    if name == "NA":
+        return frozenset({V.ERROR})
+    return V.ALL_KINDS
 
 
 def call_function(name: str, args: list[Arg], ctx: EvalContext) -> Column:

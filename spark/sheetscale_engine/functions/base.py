@@ -36,6 +36,8 @@ class EvalContext:
     # every helper projection "cheap" (foldable), Spark's CollapseProject inlines them all into one
     # exponentially large expression before folding it, and optimisation takes minutes.
     anchor_zero: Column | None = None
+    # Kinds each source column can hold (from its type: number → number/blank...), when known.
+    column_kinds: Mapping[str, frozenset[int]] = field(default_factory=dict)
 
     def get_binder(self) -> Binder:
         return self.binder if self.binder is not None else HOF_BINDER
@@ -56,6 +58,7 @@ class Arg:
     col: Column
     node: Mapping[str, Any]
     cost: int
+    kinds: frozenset[int] = V.ALL_KINDS  # the kinds the value can have (statically)
 
     @property
     def is_ref(self) -> bool:
@@ -178,14 +181,36 @@ def bind(cols: Sequence[Column], body: Callable[[list[Column]], Column], ctx: Ev
     return ctx.get_binder().bind(cols, body)
 
 
-def first_error(xvs: Sequence[Column], otherwise: Column) -> Column:
-    """The first error among ``xvs`` in argument order (Excel's propagation), else ``otherwise``."""
-    if not xvs:
+def first_error(
+    xvs: Sequence[Column], otherwise: Column, kinds: Sequence[frozenset[int]] | None = None
+) -> Column:
+    """The first error among ``xvs`` in argument order (Excel's propagation), else ``otherwise``.
+
+    ``kinds`` (per value) leaves out values that cannot be errors."""
+    checked = [x for i, x in enumerate(xvs) if kinds is None or V.ERROR in kinds[i]]
+    if not checked:
         return otherwise
-    expr = F.when(V.is_error(xvs[0]), xvs[0])
-    for x in xvs[1:]:
+    expr = F.when(V.is_error(checked[0]), checked[0])
+    for x in checked[1:]:
         expr = expr.when(V.is_error(x), x)
     return expr.otherwise(otherwise)
+
+
+def bind_changed(
+    originals: Sequence[Column], derived: Sequence[Column], body: Callable[[list[Column]], Column], ctx: EvalContext
+) -> Column:
+    """Bind the derived values that differ from their originals (a pass-through stays as it is)."""
+    changed = [i for i, (o, d) in enumerate(zip(originals, derived, strict=True)) if o is not d]
+    if not changed:
+        return body(list(derived))
+
+    def with_bound(bound: list[Column]) -> Column:
+        out = list(derived)
+        for i, b in zip(changed, bound, strict=True):
+            out[i] = b
+        return body(out)
+
+    return bind([derived[i] for i in changed], with_bound, ctx)
 
 
 def number_result(n: Column, ctx: EvalContext | None = None) -> Column:
@@ -209,12 +234,12 @@ def numeric(
 ) -> Column:
     """Coerce each argument to a number as Excel does for a numeric parameter; the first error
     (including #VALUE! from text that is not a number) wins; else ``body`` over the doubles."""
+    kinds = [V.number_kinds(a.kinds) for a in args]
 
     def with_values(cols: list[Column]) -> Column:
-        return bind(
-            [V.to_number(c, ctx.date_system) for c in cols],
-            lambda coerced: first_error(coerced, body([V.num(c) for c in coerced])),
-            ctx,
+        coerced = [V.to_number(c, ctx.date_system, a.kinds) for c, a in zip(cols, args, strict=True)]
+        return bind_changed(
+            cols, coerced, lambda cs: first_error(cs, body([V.num(c) for c in cs]), kinds), ctx
         )
 
     return let_all(args, with_values, ctx)
@@ -222,12 +247,12 @@ def numeric(
 
 def textual(args: Sequence[Arg], body: Callable[[list[Column]], Column], ctx: EvalContext) -> Column:
     """Coerce each argument to text (General format for numbers, blank ""); errors propagate."""
+    kinds = [V.text_kinds(a.kinds) for a in args]
 
     def with_values(cols: list[Column]) -> Column:
-        return bind(
-            [V.to_text(c) for c in cols],
-            lambda coerced: first_error(coerced, body([V.text(c) for c in coerced])),
-            ctx,
+        coerced = [V.to_text(c, a.kinds) for c, a in zip(cols, args, strict=True)]
+        return bind_changed(
+            cols, coerced, lambda cs: first_error(cs, body([V.text(c) for c in cs]), kinds), ctx
         )
 
     return let_all(args, with_values, ctx)
@@ -256,16 +281,19 @@ def mixed(
 ) -> Column:
     """Coerce argument i to text ('t') or to a number ('n') per ``kinds``; errors propagate in
     argument order; ``body`` gets the raw strings/doubles."""
+    out_kinds = [
+        V.number_kinds(a.kinds) if kinds[i] == "n" else V.text_kinds(a.kinds) for i, a in enumerate(args)
+    ]
 
     def with_values(cols: list[Column]) -> Column:
         def with_coerced(coerced: list[Column]) -> Column:
             raw = [V.num(c) if kinds[i] == "n" else V.text(c) for i, c in enumerate(coerced)]
-            return first_error(coerced, body(raw))
+            return first_error(coerced, body(raw), out_kinds)
 
-        return bind(
-            [V.to_number(c, ctx.date_system) if kinds[i] == "n" else V.to_text(c) for i, c in enumerate(cols)],
-            with_coerced,
-            ctx,
-        )
+        coerced = [
+            V.to_number(c, ctx.date_system, args[i].kinds) if kinds[i] == "n" else V.to_text(c, args[i].kinds)
+            for i, c in enumerate(cols)
+        ]
+        return bind_changed(cols, coerced, with_coerced, ctx)
 
     return let_all(args, with_values, ctx)

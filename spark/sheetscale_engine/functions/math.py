@@ -121,7 +121,7 @@ def numbers_of_arguments(args: list[Arg], cols: list[Column], ctx: EvalContext) 
             checked.append(c)
             numbers.append(F.when(V.is_number(c), V.num(c)))
         else:
-            coerced = V.to_number(c, ctx.date_system)
+            coerced = V.to_number(c, ctx.date_system, a.kinds)
             checked.append(coerced)
             numbers.append(V.num(coerced))
     return checked, numbers
