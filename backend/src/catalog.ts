@@ -3,7 +3,7 @@
  * only to the service), their columns, and the groups allowed to read them. Loaded from a JSON
  * file (SHEETSCALE_CATALOG) or the built-in catalog over examples/data.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { cellFromText, guessColumnType, type CellValue, type ColumnType } from './excel-values';
 import { parseCsv } from './csv';
@@ -68,6 +68,10 @@ export class Catalog {
       if (typeof d.location !== 'string') throw new Error(`${where} (${d.id}): location is required`);
       const location = isAbsoluteLocation(d.location) ? d.location : path.resolve(path.dirname(file), d.location);
       const format = d.format ?? { type: 'csv', header: true };
+      if (!/^s3a?:\/\//.test(location) && !existsSync(location.replace(/^file:\/\//, ''))) {
+        warn(`dataset "${d.id}" left out of the catalog: ${location} does not exist`);
+        continue;
+      }
       let columns = d.columns;
       if (!columns) {
         if (format.type !== 'csv') throw new Error(`${where} (${d.id}): columns are required for ${format.type} datasets`);

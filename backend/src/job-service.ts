@@ -11,7 +11,7 @@ import { type Dataset } from './catalog';
 import { cellToText, isCellValue, type CellValue, type ColumnType } from './excel-values';
 import { writeCsv } from './csv';
 import type { Dispatcher } from './dispatcher';
-import { BadRequestError, ConflictError, NotFoundError, PayloadTooLargeError } from './errors';
+import { BadRequestError, ConflictError, ForbiddenError, NotFoundError, PayloadTooLargeError } from './errors';
 import type { JobRecord, JobState, JobStore, UploadRecord } from './job-store';
 import { readEngineOutcome, type EngineSummary } from './runners/runner';
 import type { Storage } from './storage/storage';
@@ -102,6 +102,25 @@ export function requireValidConfig(config: unknown): SheetscaleConfig {
   return r.config;
 }
 
+/**
+ * The binding of a source the request does not bind: its `dataset`, else the dataset named like
+ * the source (a config recorded over a catalog sample names its sources after the datasets).
+ * Whether the caller may read it is checked where it is used, like any binding.
+ */
+export function defaultBinding(src: { name: string; dataset?: string }): { dataset: string } {
+  return { dataset: src.dataset ?? src.name };
+}
+
+/** requireReadable, with a hint when the source was bound by its name only. */
+function readableFor(catalog: Catalog, principal: Principal, src: { name: string; dataset?: string }, b: { dataset: string }, explicit: boolean): Dataset {
+  try {
+    return catalog.requireReadable(principal, b.dataset);
+  } catch (err) {
+    if (explicit || src.dataset || !(err instanceof ForbiddenError)) throw err;
+    throw new ForbiddenError(`${err.message} Source "${src.name}" names no dataset, so it was bound to the dataset of the same name; bind it with bindings["${src.name}"] = {"dataset": id} or {"upload": id}.`, err.code);
+  }
+}
+
 /** A time-sortable job id (creation order reads naturally in logs and S3 listings). */
 export function newJobId(now = Date.now()): string {
   return `job-${now.toString(36).padStart(9, '0')}-${randomUUID().slice(0, 8)}`;
@@ -151,10 +170,10 @@ export class JobService {
     const inputs: Record<string, string> = {};
     const datasets: string[] = [];
     const sources = config.sources.map((src) => {
-      const b: Binding | undefined = bindings[src.name] ?? (src.dataset ? { dataset: src.dataset } : undefined);
-      if (!b) throw new BadRequestError(`Source "${src.name}" is bound to nothing: give bindings["${src.name}"] = {"dataset": id} or {"upload": id}.`, undefined, 'BINDING_MISSING');
+      const explicit = bindings[src.name] !== undefined;
+      const b: Binding = bindings[src.name] ?? defaultBinding(src);
       if ('dataset' in b && typeof b.dataset === 'string') {
-        const d: Dataset = this.o.catalog.requireReadable(principal, b.dataset);
+        const d: Dataset = readableFor(this.o.catalog, principal, src, b, explicit);
         inputs[src.name] = d.location;
         if (!datasets.includes(d.id)) datasets.push(d.id);
         // The catalog knows the file; reading options the catalog leaves open (a CSV delimiter,

@@ -142,3 +142,15 @@ test('configs/validate answers ok or the problems', async () => {
   expect(bad.json().ok).toBe(false);
   expect(bad.json().errors[0]).toEqual({ path: expect.any(String), message: expect.any(String) });
 });
+
+test('a source without a binding or dataset binds to the dataset named like it', async () => {
+  const config = ledgerConfig();
+  delete (config.sources as Array<Record<string, unknown>>)[0]!.dataset;
+  const r = await t.app.inject({ method: 'POST', url: '/v1/jobs', headers: auth(alice), payload: { config } });
+  expect(r.statusCode).toBe(202);
+  expect(r.json().job.datasets).toEqual(['ledger']);
+  const bob = await t.app.inject({ method: 'POST', url: '/v1/jobs', headers: auth(t.token('bob', ['sales'])), payload: { config } });
+  expect(bob.statusCode).toBe(403);
+  expect(bob.json().error.message).toMatch(/bound to the dataset of the same name/);
+  expect(t.services.store.list({ user: 'bob' })).toHaveLength(0);
+});

@@ -5,7 +5,7 @@ import type { SheetscaleConfig } from '../../../src/config/types.generated';
 import { writeCsv } from '../csv';
 import { BadRequestError, PayloadTooLargeError } from '../errors';
 import { cellToText, isCellValue, type ColumnType } from '../excel-values';
-import { requireValidConfig } from '../job-service';
+import { defaultBinding, requireValidConfig } from '../job-service';
 import { principalOf } from '../plugins/auth';
 import type { Services } from '../services';
 import type { Principal } from '../token-verifier';
@@ -24,8 +24,7 @@ async function previewInputs(services: Services, principal: Principal, config: S
   for (const name of Object.keys(inputs)) if (!names.has(name)) throw new BadRequestError(`inputs["${name}"]: the config has no source "${name}".`, undefined, 'BINDING_INVALID');
   const sources = [];
   for (const src of config.sources) {
-    const input: PreviewInput | undefined = inputs[src.name] ?? (src.dataset ? { dataset: src.dataset } : undefined);
-    if (!input) throw new BadRequestError(`Source "${src.name}" has no preview input: give inputs["${src.name}"] = {"rows": [...]} or {"dataset": id}.`, undefined, 'BINDING_MISSING');
+    const input: PreviewInput = inputs[src.name] ?? defaultBinding(src);
     if ('rows' in input && Array.isArray(input.rows)) {
       if (input.rows.length > max) throw new PayloadTooLargeError(`inputs["${src.name}"] has ${input.rows.length} rows; a preview takes at most ${max} per source.`);
       const lines = [src.columns.map((c) => c.field ?? c.name)];
