@@ -199,3 +199,21 @@ describe('verify of filters and sorts', () => {
     ]);
   });
 });
+
+describe('progress display', () => {
+  it('draws one rewritten line on a terminal and nothing otherwise', async () => {
+    const { progressDisplay } = await import('../../src/cli/progress-display');
+    const written: string[] = [];
+    const tty = { isTTY: true, columns: 60, write: (s: string) => written.push(s) } as unknown as NodeJS.WriteStream;
+    const p = progressDisplay(tty);
+    p.onProgress({ event: 'progress', phase: 'computing', fraction: 0.5, message: 'step s2' });
+    p.done();
+    expect(written[0]).toBe(`\r${'[##########..........]  50% computing: step s2'.padEnd(59)}`);
+    expect(written[1]).toBe(`\r${' '.repeat(59)}\r`);
+    const plain: string[] = [];
+    const q = progressDisplay({ isTTY: false, write: (s: string) => plain.push(s) } as unknown as NodeJS.WriteStream);
+    q.onProgress({ event: 'progress', phase: 'reading', fraction: 0 });
+    q.done();
+    expect(plain).toEqual([]);
+  });
+});
