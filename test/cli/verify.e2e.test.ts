@@ -3,6 +3,8 @@
  * Microsoft's documented examples (test/fixtures/workbooks/documented-examples.ts): it passes,
  * and fails naming the cells when a cached value no longer is Excel's.
  */
+import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -41,4 +43,35 @@ it('passes on the documented examples, and names the cells whose cached value wa
       '  MISMATCH M2 =ROUND(C2,D2): Excel 2.1, sheetscale 2.2\n' +
       '  MISMATCH N3 =IF(E3>F3,"Over Budget","OK"): Excel "Over Budget", sheetscale "OK"\n',
   );
+});
+
+/**
+ * A table sorted by Amount (descending) and filtered to Amount >= 10, as Excel leaves it: rows in
+ * sorted order, the filtered-out row hidden, the criteria and sort state in the table part.
+ */
+async function filteredBook(hideRow4: boolean): Promise<Buffer> {
+  const book = new ExcelJS.Workbook();
+  const ws = book.addWorksheet('Data');
+  const net = (r: number): ExcelJS.CellFormulaValue => ({ formula: 'Sales[[#This Row],[Amount]]*2', result: r });
+  ws.addTable({
+    name: 'Sales', ref: 'A1', headerRow: true,
+    columns: [{ name: 'Region' }, { name: 'Amount' }, { name: 'Net' }],
+    rows: [['West', 20, net(40)], ['East', 10, net(20)], ['East', 5, net(10)]],
+  });
+  if (hideRow4) ws.getRow(4).hidden = true;
+  const zip = await JSZip.loadAsync(Buffer.from(await book.xlsx.writeBuffer()));
+  const part = 'xl/tables/table1.xml';
+  const xml = (await zip.file(part)?.async('string')) as string;
+  zip.file(part, xml.replace(/<autoFilter ref="([^"]+)"(?:\s*\/>|>[\s\S]*?<\/autoFilter>)/,
+    '<autoFilter ref="$1"><filterColumn colId="1"><customFilters><customFilter operator="greaterThanOrEqual" val="10"/></customFilters></filterColumn></autoFilter><sortState ref="A2:C4"><sortCondition descending="1" ref="B2:B4"/></sortState>'));
+  return zip.generateAsync({ type: 'nodebuffer' });
+}
+
+it('checks that the filter and sort keep the rows Excel shows, in order', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'sheetscale-verify-rows-'));
+  const file = path.join(dir, 'filtered.xlsx');
+  await writeFile(file, await filteredBook(true));
+  const ok = await sheetscale(['verify', file]);
+  expect(ok.stdout).toBe('Compared 3 formula cells and the rows kept by AutoFilter + Sort with the values Excel cached: all match.\n');
+  expect(ok.code).toBe(0);
 });
