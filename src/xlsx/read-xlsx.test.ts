@@ -63,6 +63,43 @@ describe('package parts', () => {
   });
 });
 
+/** A package holding only what readPackageParts reads: one sheet with one pivot on a range. */
+async function pivotPackage(pageFields: string, regionItems: string): Promise<Buffer> {
+  const zip = new JSZip();
+  const rel = (id: string, type: string, target: string): string => `<Relationship Id="${id}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/${type}" Target="${target}"/>`;
+  const rels = (body: string): string => `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${body}</Relationships>`;
+  zip.file('xl/workbook.xml', '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><workbookPr date1904="1"/><sheets><sheet name="Report" sheetId="1" r:id="rId1"/></sheets></workbook>');
+  zip.file('xl/_rels/workbook.xml.rels', rels(rel('rId1', 'worksheet', 'worksheets/sheet1.xml')));
+  zip.file('xl/worksheets/sheet1.xml', '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>');
+  zip.file('xl/worksheets/_rels/sheet1.xml.rels', rels(rel('rId1', 'pivotTable', '../pivotTables/pivotTable1.xml')));
+  zip.file('xl/pivotTables/_rels/pivotTable1.xml.rels', rels(rel('rId1', 'pivotCacheDefinition', '../pivotCache/pivotCacheDefinition1.xml')));
+  zip.file('xl/pivotCache/pivotCacheDefinition1.xml', '<pivotCacheDefinition xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><cacheSource type="worksheet"><worksheetSource ref="A1:C9" sheet="Data"/></cacheSource><cacheFields count="3"><cacheField name="Region"><sharedItems><s v="East"/><s v="West"/><m/></sharedItems></cacheField><cacheField name="Year"><sharedItems><n v="2024"/><n v="2025"/></sharedItems></cacheField><cacheField name="Amount"><sharedItems/></cacheField></cacheFields></pivotCacheDefinition>');
+  zip.file('xl/pivotTables/pivotTable1.xml', `<pivotTableDefinition xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" name="Sales by year" rowGrandTotals="0"><location ref="B5:E9"/><pivotFields count="3"><pivotField axis="axisPage">${regionItems}</pivotField><pivotField axis="axisCol"><items count="3"><item x="0"/><item x="1"/><item t="default"/></items></pivotField><pivotField dataField="1"/></pivotFields><colFields count="2"><field x="1"/><field x="-2"/></colFields>${pageFields}<dataFields count="2"><dataField name="Count of Amount" fld="2" subtotal="count"/><dataField fld="2" subtotal="stdDevp"/></dataFields></pivotTableDefinition>`);
+  return zip.generateAsync({ type: 'nodebuffer' });
+}
+
+describe('pivot parts', () => {
+  it('reads column fields, summaries, grand totals and a single-item report filter', async () => {
+    const parts = await readPackageParts(await pivotPackage('<pageFields count="1"><pageField fld="0" item="1" hier="-1"/></pageFields>', '<items count="4"><item x="0"/><item x="1"/><item x="2"/><item t="default"/></items>'));
+    expect(parts.date1904).toBe(true);
+    expect(parts.sheets.get('Report')?.pivotTables).toEqual([
+      {
+        name: 'Sales by year', source: { sheet: 'Data', range: { top: 1, left: 1, bottom: 9, right: 3 } }, rows: [], columns: ['Year', '\u03a3Values'],
+        values: [{ field: 'Amount', name: 'Count of Amount', summarizeBy: 'Count' }, { field: 'Amount', summarizeBy: 'StandardDeviationP' }],
+        filters: [{ field: 'Region', values: ['West'] }],
+        grandTotals: { rows: true, columns: false }, location: { sheet: 'Report', range: { top: 5, left: 2, bottom: 9, right: 5 } },
+      },
+    ]);
+  });
+
+  it('reads a multi-item report filter from the items left visible, and no filter when all are', async () => {
+    const hidden = await readPackageParts(await pivotPackage('<pageFields count="1"><pageField fld="0" hier="-1"/></pageFields>', '<items count="4"><item x="0"/><item x="1" h="1"/><item x="2"/><item t="default"/></items>'));
+    expect(hidden.sheets.get('Report')?.pivotTables[0]?.filters).toEqual([{ field: 'Region', values: ['East', null] }]);
+    const all = await readPackageParts(await pivotPackage('<pageFields count="1"><pageField fld="0" hier="-1"/></pageFields>', '<items count="4"><item x="0"/><item x="1"/><item x="2"/><item t="default"/></items>'));
+    expect(all.sheets.get('Report')?.pivotTables[0]?.filters).toEqual([{ field: 'Region' }]);
+  });
+});
+
 describe('readXlsx', () => {
   it('turns dates back into serial numbers of the workbook date system', () => {
     expect(dateToSerial(new Date(Date.UTC(2011, 0, 15)), false)).toBe(40558);
