@@ -53,19 +53,19 @@ class EngineError(Exception):
         return self
 
 
-class ConfigInvalid(EngineError):
+class ConfigInvalidError(EngineError):
     code: ErrorCode = "CONFIG_INVALID"
 
 
-class SourceNotFound(EngineError):
+class SourceNotFoundError(EngineError):
     code: ErrorCode = "SOURCE_NOT_FOUND"
 
 
-class BadInputRow(EngineError):
+class BadInputRowError(EngineError):
     code: ErrorCode = "BAD_INPUT_ROW"
 
 
-class StepFailed(EngineError):
+class StepFailedError(EngineError):
     code: ErrorCode = "STEP_FAILED"
 
 

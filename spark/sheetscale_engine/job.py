@@ -26,18 +26,18 @@ from dataclasses import dataclass
 from typing import Any, NoReturn
 
 from pyspark.sql import DataFrame, Observation, SparkSession
-from pyspark.sql import functions as F
+from pyspark.sql import functions as F  # noqa: N812 (PySpark's convention)
 
-from sheetscale_engine import values as V
+from sheetscale_engine import values as V  # noqa: N812
 from sheetscale_engine.config import ConfigValidationError, validate_config
 from sheetscale_engine.config.validate import parse_json
 from sheetscale_engine.errors import (
     BAD_ROW_MARKER,
-    BadInputRow,
-    ConfigInvalid,
+    BadInputRowError,
+    ConfigInvalidError,
     EngineError,
-    SourceNotFound,
-    StepFailed,
+    SourceNotFoundError,
+    StepFailedError,
     step_ref,
 )
 from sheetscale_engine.functions.base import EvalContext
@@ -66,13 +66,18 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     p = _Parser(prog="python -m sheetscale_engine.job", description="Run a sheetscale config on Spark.")
     p.add_argument("--config", required=True, help="the config JSON (local path, file:// or s3:// URI)")
     p.add_argument(
-        "--input", action="append", default=[], metavar="NAME=URI",
+        "--input",
+        action="append",
+        default=[],
+        metavar="NAME=URI",
         help="bind a source of the config to a file, folder or glob (repeat for each source)",
     )
     p.add_argument("--output", required=True, help="folder for result/, summary.json or error.json")
     p.add_argument("--master", default=None, help="Spark master, e.g. local[*] (default: spark-submit's)")
     p.add_argument("--today", default=None, help="the date TODAY() returns, YYYY-MM-DD (default: today, UTC)")
-    p.add_argument("--first-rows", type=int, default=None, help="rows in summary.json (default: the config's)")
+    p.add_argument(
+        "--first-rows", type=int, default=None, help="rows in summary.json (default: the config's)"
+    )
     p.add_argument("--local-small", action="store_true", help="small-machine Spark settings (tests, laptops)")
     args = p.parse_args(list(argv))
     bindings: dict[str, list[str]] = {}
@@ -99,7 +104,7 @@ def load_config(spark: SparkSession | None, uri: str) -> tuple[dict[str, Any], s
     try:
         raw = read_text(spark, uri)
     except (OSError, RuntimeError) as exc:
-        raise SourceNotFound(
+        raise SourceNotFoundError(
             f"The config was not found or cannot be read: {uri}",
             hint="Check the --config path or URI.",
         ) from exc
@@ -107,12 +112,14 @@ def load_config(spark: SparkSession | None, uri: str) -> tuple[dict[str, Any], s
     try:
         config = parse_json(raw)
     except ValueError as exc:
-        raise ConfigInvalid(f"The config {uri} is not valid JSON ({exc}).", hint="Fix the JSON syntax.") from exc
+        raise ConfigInvalidError(
+            f"The config {uri} is not valid JSON ({exc}).", hint="Fix the JSON syntax."
+        ) from exc
     issues = validate_config(config, text=raw)
     if issues:
         error = ConfigValidationError(issues, uri)
         step = _step_of_issue(config, issues[0].path)
-        raise ConfigInvalid(
+        raise ConfigInvalidError(
             str(error),
             hint="Fix the config (or record it again); each problem names its place in the config.",
             step=step,
@@ -151,7 +158,9 @@ def _kind_observation(df: DataFrame, columns: list[str], totals: list[str]) -> t
     for i, c in enumerate(totals):
         xv = col(c)
         exprs.append(F.sum(F.when(V.is_number(xv), V.num(xv))).alias(f"sum{i}"))
-        exprs.append(F.min_by(F.when(V.is_error(xv), V.text(xv)), F.when(V.is_error(xv), col(ROW))).alias(f"err{i}"))
+        exprs.append(
+            F.min_by(F.when(V.is_error(xv), V.text(xv)), F.when(V.is_error(xv), col(ROW))).alias(f"err{i}")
+        )
     return df.observe(obs, *exprs), obs
 
 
@@ -167,7 +176,7 @@ def _column_type(metrics: dict[str, Any], i: int, declared: str | None) -> str:
     return "mixed"
 
 
-def _bad_row_error(exc: BaseException, sources: dict[str, SourceTable]) -> BadInputRow | None:
+def _bad_row_error(exc: BaseException, sources: dict[str, SourceTable]) -> BadInputRowError | None:
     text = str(exc)
     at = text.find(BAD_ROW_MARKER)
     if at < 0:
@@ -178,18 +187,19 @@ def _bad_row_error(exc: BaseException, sources: dict[str, SourceTable]) -> BadIn
         source_name, end = decoder.raw_decode(rest)
         details, _ = decoder.raw_decode(rest[end + 1 :])
     except (ValueError, IndexError):
-        return BadInputRow("A row of an input file does not fit its columns.", hint="See the Spark log.")
+        return BadInputRowError("A row of an input file does not fit its columns.", hint="See the Spark log.")
     table = sources.get(str(source_name))
     if table is None:
-        return BadInputRow(f"A row of source '{source_name}' does not fit its columns.")
+        return BadInputRowError(f"A row of source '{source_name}' does not fit its columns.")
     location, reason = bad_row_location(table, details)
     value = details.get("value")
     where = f"{location.file}, line {location.line}"
     column = f", column '{location.column}'" if location.column else ""
     shown = f" (value {value!r})" if value is not None else ""
-    return BadInputRow(
+    return BadInputRowError(
         f"Source '{table.name}': the row at {where}{column} cannot be read: {reason}{shown}.",
-        hint='Fix the file, or set "onBadRow": "error" on the source to keep such rows with #VALUE! and count them.',
+        hint='Fix the file, or set "onBadRow": "error" on the source to keep such rows '
+        "with #VALUE! and count them.",
         location=location,
     )
 
@@ -218,7 +228,7 @@ def plan_job(
     by_name = {s["name"]: s for s in config["sources"]}
     missing = [n for n in _used_sources(config) if n not in bindings]
     if missing:
-        raise SourceNotFound(
+        raise SourceNotFoundError(
             f"No input is bound to source(s) {', '.join(repr(m) for m in missing)}.",
             hint="Pass --input NAME=URI for every source the config uses.",
         )
@@ -236,8 +246,18 @@ def plan_job(
     totals = list((output.get("summary") or {}).get("totals", []))
     df = table.df if table.ordered else order_by_row(table.df)
     final = df.select(*[col(c) for c in dict.fromkeys(out_columns + totals)], col(ROW))
-    return JobPlan(config, sources, main, ctx, table, final, out_columns, totals,
-                   str(output.get("format", "parquet")), output)
+    return JobPlan(
+        config,
+        sources,
+        main,
+        ctx,
+        table,
+        final,
+        out_columns,
+        totals,
+        str(output.get("format", "parquet")),
+        output,
+    )
 
 
 def run(args: argparse.Namespace, progress: Progress) -> int:
@@ -253,8 +273,11 @@ def run(args: argparse.Namespace, progress: Progress) -> int:
         config, config_hash = load_config(spark, args.config)
         today: dt.date = args.today_date or started.date()
         date_system = str((config.get("options") or {}).get("dateSystem", "1900"))
-        eval_ctx = EvalContext(today=today, now=started.replace(tzinfo=None) if args.today_date is None else None,
-                               date_system=date_system)
+        eval_ctx = EvalContext(
+            today=today,
+            now=started.replace(tzinfo=None) if args.today_date is None else None,
+            date_system=date_system,
+        )
         plan_start = time.perf_counter()
         progress.report("reading", 0.2, "reading the sources")
         job = plan_job(spark, config, args.bindings, eval_ctx)
@@ -292,15 +315,34 @@ def run(args: argparse.Namespace, progress: Progress) -> int:
                 pivot.header, pivot.rows = pivot.compute()
         wanted_pivots = (output.get("summary") or {}).get("pivots")
         pivots = [p for p in ctx.pivots if wanted_pivots is None or p.name in wanted_pivots]
-        first_n = args.first_rows if args.first_rows is not None else int((output.get("summary") or {}).get("firstRows", 100))
-        first_rows = read_first_rows(spark, result_path, fmt, out_columns, encodings, first_n)
+        first_n = (
+            args.first_rows
+            if args.first_rows is not None
+            else int((output.get("summary") or {}).get("firstRows", 100))
+        )
+        first_rows = read_first_rows(
+            spark, path=result_path, fmt=fmt, columns=out_columns, encodings=encodings, limit=first_n
+        )
         totals_json: dict[str, Any] = {}
         for i, c in enumerate(totals):
             err = result.get(f"err{i}")
             s = result.get(f"sum{i}")
-            totals_json[c] = {"error": err} if err else V.xv_to_json_value({"k": V.NUMBER, "n": float(s or 0.0)})
-        columns = [(c, _column_type(result, i, main_types.get(c) if c in natural or c in main_types and _untouched(config, c) else None))
-                   for i, c in enumerate(out_columns)]
+            totals_json[c] = (
+                {"error": err} if err else V.xv_to_json_value({"k": V.NUMBER, "n": float(s or 0.0)})
+            )
+        columns = [
+            (
+                c,
+                _column_type(
+                    result,
+                    i,
+                    main_types.get(c)
+                    if c in natural or (c in main_types and _untouched(config, c))
+                    else None,
+                ),
+            )
+            for i, c in enumerate(out_columns)
+        ]
         finished = dt.datetime.now(dt.UTC)
         summary = build_summary(
             config=config,
@@ -354,17 +396,19 @@ def _as_engine_error(exc: BaseException, sources: dict[str, SourceTable]) -> Eng
     text = str(exc)
     first_line = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
     if "Path does not exist" in text or "FileNotFoundException" in text:
-        return SourceNotFound(
+        return SourceNotFoundError(
             f"An input was not found: {first_line[:500]}", hint="Check the --input bindings."
         )
-    return StepFailed(
+    return StepFailedError(
         f"Spark could not run the job: {first_line[:500]}",
         hint="See the Spark log on stderr; if the config is valid, report this with the config attached.",
     )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     try:
         args = parse_args(sys.argv[1:] if argv is None else argv)
     except UsageError as exc:

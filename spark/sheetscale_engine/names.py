@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Final
 
 from pyspark.sql import Column
-from pyspark.sql import functions as F
+from pyspark.sql import functions as F  # noqa: N812 (PySpark's convention)
 
 # Source row order (0-based order key, see reader.py); "first match", "keep first" and stable
 # sort depend on it. Every helper column starts with "__" so it can never clash with a header

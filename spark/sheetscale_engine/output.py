@@ -19,9 +19,9 @@ import json
 from typing import Any, Final
 
 from pyspark.sql import Column, DataFrame, SparkSession
-from pyspark.sql import functions as F
+from pyspark.sql import functions as F  # noqa: N812 (PySpark's convention)
 
-from sheetscale_engine import values as V
+from sheetscale_engine import values as V  # noqa: N812
 from sheetscale_engine.names import col
 
 ENCODING_JSON: Final = "json"
@@ -82,7 +82,9 @@ def result_frame(
         ctype = natural.get(c)
         if ctype is not None:
             out.append(natural_column(col(c), ctype).alias(c))
-            encodings[c] = {"number": "double", "date": "double", "text": "string", "logical": "boolean"}[ctype]
+            encodings[c] = {"number": "double", "date": "double", "text": "string", "logical": "boolean"}[
+                ctype
+            ]
         else:
             out.append(json_value(col(c)).alias(c))
             encodings[c] = ENCODING_JSON
@@ -98,19 +100,25 @@ def write_result(df: DataFrame, path: str, fmt: str) -> None:
 
 
 def read_first_rows(
-    spark: SparkSession, path: str, fmt: str, columns: list[str], encodings: dict[str, str], limit: int
+    spark: SparkSession, *, path: str, fmt: str, columns: list[str], encodings: dict[str, str], limit: int
 ) -> list[list[Any]]:
     """The first ``limit`` rows of the written result, in order (part files hold consecutive rows)."""
     if limit <= 0:
         return []
-    reader = spark.read.format("csv").option("header", "true") if fmt == "csv" else spark.read.format("parquet")
+    reader = (
+        spark.read.format("csv").option("header", "true") if fmt == "csv" else spark.read.format("parquet")
+    )
     try:
         files = sorted(f for f in reader.load(path).inputFiles() if "/part-" in f)
     except Exception:  # an empty result has no data files
         return []
     rows: list[list[Any]] = []
     for file in files:
-        frame = spark.read.format("csv").option("header", "true").load(file) if fmt == "csv" else spark.read.parquet(file)
+        frame = (
+            spark.read.format("csv").option("header", "true").load(file)
+            if fmt == "csv"
+            else spark.read.parquet(file)
+        )
         for r in frame.limit(limit - len(rows)).collect():
             rows.append([_decode(r[c], encodings[c]) for c in columns])
         if len(rows) >= limit:

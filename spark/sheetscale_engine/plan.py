@@ -1,9 +1,8 @@
 """Config → a pipeline of DataFrame transformations over the main source (``df.transform`` style).
 
-Each step is a function Table → Table (see ops/). Consecutive formula steps are fused into ONE
-projection: a formula that refers to an earlier formula column of the same run gets that column's
-expression inlined (Spark's code generation evaluates a repeated subexpression once); a run is cut
-when the inlined expressions grow too large.
+Each step is a function Table → Table (see ops/). Consecutive formula steps are fused: all the
+formulas of a run that do not depend on one another are computed in ONE projection, those that
+refer to a formula of the same run in the next one (see _formulas).
 
 Metrics cost no extra pass: after each step an Observation counts the rows, the errors in the
 columns the step made, and the op's flags (e.g. unmatched lookups); Spark fills them in during the
@@ -13,14 +12,15 @@ job's single write.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import Any, Final
 
 from pyspark.sql import Column, Observation
-from pyspark.sql import functions as F
+from pyspark.sql import functions as F  # noqa: N812 (PySpark's convention)
 
-from sheetscale_engine.errors import ConfigInvalid, StepFailed, describe_step, step_ref
+from sheetscale_engine.errors import ConfigInvalidError, StepFailedError, describe_step, step_ref
 from sheetscale_engine.expressions import compile_expr
-from sheetscale_engine.functions.base import ExpressionError
+from sheetscale_engine.functions.base import EvalContext, ExpressionError
 from sheetscale_engine.names import ROW, col
 from sheetscale_engine.ops import (
     append,
@@ -35,10 +35,6 @@ from sheetscale_engine.ops import (
 )
 from sheetscale_engine.reader import SourceTable
 from sheetscale_engine.table import PlanContext, StepMetrics, Table, error_count
-
-# Above this many expression nodes (inlined references included) a run of formulas is split into
-# another projection, so that the expression trees stay small.
-MAX_FUSED_NODES: Final = 3000
 
 Op = Callable[[Table, dict[str, Any], PlanContext, StepMetrics], Table]
 
@@ -78,12 +74,12 @@ def build(config: dict[str, Any], main: SourceTable, ctx: PlanContext) -> Table:
                 table = OPS[first["op"]](table, first, ctx, metrics[0])
                 new_columns = [c for c in table.columns if c not in before]
         except ExpressionError as exc:
-            raise StepFailed(
+            raise StepFailedError(
                 f"{describe_step(first)} cannot be run: {exc}",
                 hint="Change the formula in Excel and record it again.",
                 step=step_ref(first),
             ) from exc
-        except (ConfigInvalid, StepFailed) as exc:
+        except (ConfigInvalidError, StepFailedError) as exc:
             raise exc.with_step(step_ref(first)) from exc
         table = _observe(table, metrics[0], new_columns, first["id"], metrics[1:])
         for m in metrics:
@@ -107,67 +103,77 @@ def _runs(steps: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
         yield run
 
 
-def _node_count(expr: Any, sizes: dict[str, int]) -> int:
+def _references(expr: Any) -> set[str]:
     if isinstance(expr, dict):
         if expr.get("kind") == "column":
-            return sizes.get(str(expr.get("name")), 1)
-        return 1 + sum(_node_count(v, sizes) for v in expr.values() if isinstance(v, (dict, list)))
+            return {str(expr.get("name"))}
+        out: set[str] = set()
+        for v in expr.values():
+            if isinstance(v, (dict, list)):
+                out |= _references(v)
+        return out
     if isinstance(expr, list):
-        return sum(_node_count(v, sizes) for v in expr)
-    return 0
+        out = set()
+        for v in expr:
+            out |= _references(v)
+        return out
+    return set()
 
 
 def _formulas(table: Table, run: list[dict[str, Any]], ctx: PlanContext) -> tuple[Table, list[str]]:
-    """A run of formula columns in as few projections as possible (one unless very large)."""
-    made: list[str] = []
-    pending: list[tuple[str, Column]] = []
-    refs = table.refs()
-    sizes: dict[str, int] = {}
-    hidden = set(table.hidden)
-    current = table
+    """A run of formula columns in as few projections as the dependencies allow.
 
-    def flush() -> None:
-        nonlocal current, refs, sizes, pending
-        if not pending:
-            return
-        names = [n for n, _ in pending]
-        df = current.df.select(*[col(c) for c in current.columns], *[c.alias(n) for n, c in pending], col(ROW))
-        current = current.with_df(df, columns=(*current.columns, *names))
-        refs = current.refs()
-        sizes = {}
-        pending = []
-
+    Formulas that do not depend on each other share one projection; a formula that refers to
+    another formula of the run goes into the next projection (its dependency level). Inlining the
+    referenced expression instead would copy it into every place that reads it (an Excel operator
+    reads its operands several times), and the trees would grow exponentially along a chain.
+    """
+    level: dict[str, int] = {}
     for step in run:
-        size = _node_count(step["expr"], sizes)
-        if size > MAX_FUSED_NODES and pending:
-            flush()
-            size = _node_count(step["expr"], sizes)
-        where = describe_step(step)
-        compiled = compile_expr(step["expr"], refs, _with_where(ctx, where))
-        pending.append((step["column"], compiled))
-        refs = {**refs, step["column"]: compiled}
-        sizes[step["column"]] = size
-        made.append(step["column"])
-        if step.get("hidden"):
-            hidden.add(step["column"])
-    flush()
-    return current.with_df(current.df, hidden=frozenset(hidden)), made
+        deps = [level[r] for r in _references(step["expr"]) if r in level]
+        level[step["column"]] = 1 + max(deps) if deps else 0
+    current = table
+    hidden = set(table.hidden)
+    for depth in range(max(level.values()) + 1):
+        refs = current.refs()
+        compiled: list[tuple[str, Column]] = []
+        for step in run:
+            if level[step["column"]] != depth:
+                continue
+            compiled.append(
+                (step["column"], compile_expr(step["expr"], refs, _with_where(ctx, describe_step(step))))
+            )
+            if step.get("hidden"):
+                hidden.add(step["column"])
+        names = [n for n, _ in compiled]
+        df = current.df.select(
+            *[col(c) for c in current.columns], *[c.alias(n) for n, c in compiled], col(ROW)
+        )
+        current = current.with_df(df, columns=(*current.columns, *names))
+    # Columns in the order of the steps (Excel's column order), whatever their level.
+    ordered = (*table.columns, *[s["column"] for s in run])
+    return current.with_df(current.df, columns=ordered, hidden=frozenset(hidden)), [s["column"] for s in run]
 
 
-def _with_where(ctx: PlanContext, where: str) -> Any:
-    from dataclasses import replace
-
+def _with_where(ctx: PlanContext, where: str) -> EvalContext:
     return replace(ctx.eval_ctx, where=where)
 
 
 def _observe(
-    table: Table, metrics: StepMetrics, new_columns: list[str], name: str, also: list[StepMetrics] | None = None
+    table: Table,
+    metrics: StepMetrics,
+    new_columns: list[str],
+    name: str,
+    also: list[StepMetrics] | None = None,
 ) -> Table:
     """Attach the step's Observation (rows, errors per new column, flags) and drop the flags."""
     observation = Observation(f"step:{name}")
     exprs = [F.count(F.lit(1)).alias("rows")]
     exprs += [error_count(col(c)).alias(f"errors:{c}") for c in new_columns]
-    exprs += [F.sum(F.when(col(flag), 1).otherwise(0)).alias(f"flag:{metric}") for flag, metric in metrics.flags.items()]
+    exprs += [
+        F.sum(F.when(col(flag), 1).otherwise(0)).alias(f"flag:{metric}")
+        for flag, metric in metrics.flags.items()
+    ]
     observed = table.df.observe(observation, *exprs)
     if metrics.flags:
         observed = observed.select(*[col(c) for c in table.columns], col(ROW))

@@ -19,7 +19,12 @@ class Progress:
 
     def report(self, phase: Phase, fraction: float, message: str) -> None:
         self._emit(
-            {"event": "progress", "phase": phase, "fraction": round(max(0.0, min(1.0, fraction)), 3), "message": message}
+            {
+                "event": "progress",
+                "phase": phase,
+                "fraction": round(max(0.0, min(1.0, fraction)), 3),
+                "message": message,
+            }
         )
 
     def done(self, succeeded: bool) -> None:

@@ -26,12 +26,11 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from pyspark.sql import Column, DataFrame, Observation, SparkSession
-from pyspark.sql import functions as F
+from pyspark.sql import functions as F  # noqa: N812 (PySpark's convention)
 from pyspark.sql.types import DataType, StringType, StructField, StructType
-from pyspark.sql.utils import AnalysisException
 
-from sheetscale_engine import values as V
-from sheetscale_engine.errors import BAD_ROW_MARKER, ConfigInvalid, Location, SourceNotFound
+from sheetscale_engine import values as V  # noqa: N812
+from sheetscale_engine.errors import BAD_ROW_MARKER, ConfigInvalidError, Location, SourceNotFoundError
 from sheetscale_engine.names import ROW, col
 
 FILE_INDEX_SHIFT: Final = 47  # ids of one file scan stay below 2**47 (16384 partitions of 2**33 rows)
@@ -100,24 +99,41 @@ class SourceTable:
 
 
 def list_files(spark: SparkSession, uris: list[str], source: str) -> list[str]:
-    """The files behind the URIs (a URI can be a file, a folder or a glob), in path order."""
+    """The data files behind the URIs (a file, a folder or a glob), in path order.
+
+    Listed with Hadoop's FileSystem from the driver (works for file:// and s3:// alike); files
+    whose names start with "_" or "." (_SUCCESS, .crc) are skipped as Spark does.
+    """
+    jvm: Any = spark.sparkContext._jvm  # py4j gateway: untyped
+    conf = spark.sparkContext._jsc.hadoopConfiguration()
     files: list[str] = []
     for uri in uris:
         try:
-            found = spark.read.format("text").load(uri).inputFiles()
-        except AnalysisException as exc:
-            raise SourceNotFound(
-                f"The input for source '{source}' was not found: {uri}",
+            path = jvm.org.apache.hadoop.fs.Path(uri)
+            fs = path.getFileSystem(conf)
+            statuses = fs.globStatus(path) or []
+            found: list[str] = []
+            for status in statuses:
+                if status.isDirectory():
+                    found += [
+                        str(s.getPath().toString()) for s in fs.listStatus(status.getPath()) if s.isFile()
+                    ]
+                else:
+                    found.append(str(status.getPath().toString()))
+        except Exception as exc:  # a Java IOException: permission, bad bucket...
+            raise SourceNotFoundError(
+                f"The input for source '{source}' cannot be listed: {uri} ({str(exc).splitlines()[0][:300]})",
                 hint="Check the --input NAME=URI binding: the path must exist and be readable.",
                 location=Location(source=source, file=uri),
             ) from exc
+        found = [f for f in found if not f.rsplit("/", 1)[-1].startswith(("_", "."))]
+        if not found:
+            raise SourceNotFoundError(
+                f"The input for source '{source}' was not found: {uri}",
+                hint="Check the --input NAME=URI binding: the path must exist and hold at least one file.",
+                location=Location(source=source, file=uri),
+            )
         files.extend(sorted(found))
-    if not files:
-        raise SourceNotFound(
-            f"The input for source '{source}' holds no files: {', '.join(uris)}",
-            hint="Bind the source to a file or a folder with at least one file.",
-            location=Location(source=source, file=uris[0] if uris else None),
-        )
     return files
 
 
@@ -133,7 +149,12 @@ def read_source(
     else:
         raw, checked, header_lines = _read_lines(spark, source, files, date_system)
     table = SourceTable(
-        name=name, config=source, files=files, df=checked, checked=checked, raw_lines=raw,
+        name=name,
+        config=source,
+        files=files,
+        df=checked,
+        checked=checked,
+        raw_lines=raw,
         header_lines=header_lines,
     )
     table.df = _apply_bad_row_policy(table)
@@ -160,9 +181,9 @@ def _scan_files(spark: SparkSession, files: list[str], reader: str) -> tuple[Dat
             scan.select(
                 "*",
                 F.lit(index).alias(_FILE),
-                (F.lit(index).cast("long") * F.lit(2**FILE_INDEX_SHIFT) + F.monotonically_increasing_id()).alias(
-                    _MID
-                ),
+                (
+                    F.lit(index).cast("long") * F.lit(2**FILE_INDEX_SHIFT) + F.monotonically_increasing_id()
+                ).alias(_MID),
             )
         )
     out = frames[0]
@@ -172,8 +193,17 @@ def _scan_files(spark: SparkSession, files: list[str], reader: str) -> tuple[Dat
 
 
 def _read_first_line(spark: SparkSession, path: str) -> str:
-    rows = spark.read.text(path).limit(1).collect()
-    return str(rows[0][0]) if rows else ""
+    """The first line of a file, read from the driver (no Spark job): the CSV header."""
+    jvm: Any = spark.sparkContext._jvm  # py4j gateway: untyped
+    conf = spark.sparkContext._jsc.hadoopConfiguration()
+    hpath = jvm.org.apache.hadoop.fs.Path(path)
+    stream = hpath.getFileSystem(conf).open(hpath)
+    try:
+        reader = jvm.java.io.BufferedReader(jvm.java.io.InputStreamReader(stream, "UTF-8"))
+        line = reader.readLine()
+    finally:
+        stream.close()
+    return str(line) if line is not None else ""
 
 
 def _read_lines(
@@ -182,7 +212,7 @@ def _read_lines(
     name: str = source["name"]
     fmt: dict[str, Any] = source["format"]
     if str(fmt.get("encoding", "UTF-8")).upper().replace("_", "-") not in ("UTF-8", "UTF8"):
-        raise ConfigInvalid(
+        raise ConfigInvalidError(
             f"Source '{name}': only UTF-8 files can be read (the config says {fmt.get('encoding')}).",
             hint="Save the file as CSV UTF-8 (Excel: File > Save As > CSV UTF-8).",
             location=Location(source=name, file=files[0]),
@@ -226,7 +256,15 @@ def _read_lines(
         fields = _field_count(col(_LINE_TEXT), delimiter, quote, escape)
         shape_ok = fields == width
         shape_reason = F.format_string(f"expected {width} fields, found %d", fields)
-    checked = _convert(data, name, columns, cells, shape_ok, shape_reason, date_system)
+    checked = _convert(
+        data,
+        source=name,
+        columns=columns,
+        cells=cells,
+        shape_ok=shape_ok,
+        shape_reason=shape_reason,
+        date_system=date_system,
+    )
     return raw, checked, header_lines
 
 
@@ -236,8 +274,9 @@ def _column_positions(
     positions: dict[str, int] = {}
     if header is None:
         if len(columns) > width:
-            raise ConfigInvalid(
-                f"Source '{source}' has {len(columns)} columns in the config but its first line has {width} fields.",
+            raise ConfigInvalidError(
+                f"Source '{source}' has {len(columns)} columns in the config "
+                f"but its first line has {width} fields.",
                 hint="Check the delimiter and the columns of the source.",
                 location=Location(source=source, file=file, line=1),
             )
@@ -248,10 +287,11 @@ def _column_positions(
         wanted = str(c.get("field", c["name"]))
         index = exact.get(wanted, folded.get(wanted.strip().lower()))
         if index is None:
-            raise ConfigInvalid(
+            raise ConfigInvalidError(
                 f"Source '{source}': column '{wanted}' is not in the header of {file} "
                 f"(found: {', '.join(header) or 'nothing'}).",
-                hint="Bind the source to a file with that column, or fix the column's name or 'field' in the config.",
+                hint="Bind the source to a file with that column, "
+                "or fix the column's name or 'field' in the config.",
                 location=Location(source=source, file=file, line=1, column=str(c["name"])),
             )
         positions[c["name"]] = index
@@ -293,13 +333,21 @@ def _read_parquet(
     for c in columns:
         wanted = str(c.get("field", c["name"]))
         if wanted not in available:
-            raise ConfigInvalid(
+            raise ConfigInvalidError(
                 f"Source '{name}': column '{wanted}' is not in the Parquet file {files[0]}.",
                 hint="Bind the source to a file with that column, or fix the column's 'field' in the config.",
                 location=Location(source=name, file=files[0], column=str(c["name"])),
             )
         cells.append(_parquet_cell(col(wanted), available[wanted], c["type"], date_system))
-    checked = _convert(raw, name, columns, cells, F.lit(True), F.lit(""), date_system)
+    checked = _convert(
+        raw,
+        source=name,
+        columns=columns,
+        cells=cells,
+        shape_ok=F.lit(True),
+        shape_reason=F.lit(""),
+        date_system=date_system,
+    )
     return raw, checked, 0
 
 
@@ -344,7 +392,9 @@ def parsed_value(raw: Column, ctype: str, date_format: str | None, date_system: 
         return F.when(t.rlike(_PLAIN_NUMBER), t.cast("double"))
     if ctype == "text":
         return raw
-    raise ConfigInvalid(f"Unknown column type '{ctype}'.", hint="Use number, text, logical, date or mixed.")
+    raise ConfigInvalidError(
+        f"Unknown column type '{ctype}'.", hint="Use number, text, logical, date or mixed."
+    )
 
 
 def cell_value(raw: Column, parsed: Column, ctype: str) -> tuple[Column, Column]:
@@ -393,6 +443,7 @@ def _date_serial_of_text(t: Column, date_format: str | None, date_system: str) -
 
 def _convert(
     data: DataFrame,
+    *,
     source: str,
     columns: list[dict[str, Any]],
     cells: list[Column],
@@ -424,8 +475,14 @@ def _convert(
         value, fits = cell_value(col(f"__raw{i}"), col(f"__parsed{i}"), c["type"])
         values.append(F.when(shape, value).otherwise(V.xv_error(V.VALUE)).alias(c["name"]))
         fits_cols.append(fits.alias(f"__fits{i}"))
-    converted = parsed.select(*values, *fits_cols, *[col(f"__raw{i}") for i in range(n)], col("__shape_ok"),
-                              col("__shape_reason"), *keep)
+    converted = parsed.select(
+        *values,
+        *fits_cols,
+        *[col(f"__raw{i}") for i in range(n)],
+        col("__shape_ok"),
+        col("__shape_reason"),
+        *keep,
+    )
     reason: Column = col("__shape_reason")
     bad_column: Column = F.lit(None).cast("string")
     bad_value: Column = F.lit(None).cast("string")

@@ -111,7 +111,7 @@ def write_json(spark: SparkSession | None, directory: str, name: str, document: 
         return
     if spark is None:
         raise RuntimeError(f"cannot write {name} to {directory} without a Spark session")
-    jvm = spark.sparkContext._jvm
+    jvm: Any = spark.sparkContext._jvm  # py4j gateway: untyped
     conf = spark.sparkContext._jsc.hadoopConfiguration()
     path = jvm.org.apache.hadoop.fs.Path(directory.rstrip("/") + "/" + name)
     fs = path.getFileSystem(conf)
@@ -129,7 +129,7 @@ def read_text(spark: SparkSession | None, uri: str) -> bytes:
             return f.read()
     if spark is None:
         raise RuntimeError(f"cannot read {uri} without a Spark session")
-    jvm = spark.sparkContext._jvm
+    jvm: Any = spark.sparkContext._jvm  # py4j gateway: untyped
     conf = spark.sparkContext._jsc.hadoopConfiguration()
     path = jvm.org.apache.hadoop.fs.Path(uri)
     fs = path.getFileSystem(conf)

@@ -24,8 +24,17 @@ from sheetscale_engine.names import ROW, col
 from sheetscale_engine.values import xv_to_json_value
 
 CASES = Path(__file__).resolve().parents[2] / "test" / "fixtures" / "cases"
-PYTHON_NODES = ("BatchEvalPython", "ArrowEvalPython", "PythonUDF", "FlatMapGroupsInPandas", "MapInPandas",
-                "PythonMapInArrow", "AggregateInPandas", "WindowInPandas", "FlatMapCoGroupsInPandas")
+PYTHON_NODES = (
+    "BatchEvalPython",
+    "ArrowEvalPython",
+    "PythonUDF",
+    "FlatMapGroupsInPandas",
+    "MapInPandas",
+    "PythonMapInArrow",
+    "AggregateInPandas",
+    "WindowInPandas",
+    "FlatMapCoGroupsInPandas",
+)
 
 
 def case_dirs() -> list[Path]:
@@ -43,7 +52,9 @@ def same_value(actual: Any, expected: Any) -> bool:
             return False
         return f"{float(actual):.14e}" == f"{float(expected):.14e}"
     if isinstance(expected, list) and isinstance(actual, list):
-        return len(expected) == len(actual) and all(same_value(a, e) for a, e in zip(actual, expected, strict=True))
+        return len(expected) == len(actual) and all(
+            same_value(a, e) for a, e in zip(actual, expected, strict=True)
+        )
     return bool(actual == expected)
 
 
@@ -101,8 +112,12 @@ def test_golden_case(golden_spark: SparkSession, case: Path) -> None:
     for want_pivot in expected.get("pivots", []):
         got_pivot = next((p for p in pivots if p["name"] == want_pivot["name"]), None)
         assert got_pivot is not None, f"{case.name}: no pivot named {want_pivot['name']}"
-        assert same_value(got_pivot["header"], want_pivot["header"]), f"{case.name}: header {got_pivot['header']}"
-        assert len(got_pivot["rows"]) == len(want_pivot["rows"]), f"{case.name}: pivot rows {got_pivot['rows']}"
+        assert same_value(got_pivot["header"], want_pivot["header"]), (
+            f"{case.name}: header {got_pivot['header']}"
+        )
+        assert len(got_pivot["rows"]) == len(want_pivot["rows"]), (
+            f"{case.name}: pivot rows {got_pivot['rows']}"
+        )
         for g, w in zip(got_pivot["rows"], want_pivot["rows"], strict=True):
             assert same_value(g, w), f"{case.name}: pivot row {g}, expected {w}"
 

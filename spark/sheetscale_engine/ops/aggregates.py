@@ -11,14 +11,26 @@ from __future__ import annotations
 from typing import Final
 
 from pyspark.sql import Column
-from pyspark.sql import functions as F
+from pyspark.sql import functions as F  # noqa: N812 (PySpark's convention)
 
-from sheetscale_engine import values as V
+from sheetscale_engine import values as V  # noqa: N812
 from sheetscale_engine.names import ROW, col
 
 FUNCTIONS: Final = (
-    "sum", "count", "countNumbers", "countRows", "average", "max", "min", "product",
-    "standardDeviation", "standardDeviationP", "variance", "varianceP", "first", "last",
+    "sum",
+    "count",
+    "countNumbers",
+    "countRows",
+    "average",
+    "max",
+    "min",
+    "product",
+    "standardDeviation",
+    "standardDeviationP",
+    "variance",
+    "varianceP",
+    "first",
+    "last",
 )
 
 

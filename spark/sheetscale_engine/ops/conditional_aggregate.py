@@ -18,12 +18,12 @@ from __future__ import annotations
 from typing import Any, Final
 
 from pyspark.sql import Column, DataFrame
-from pyspark.sql import functions as F
+from pyspark.sql import functions as F  # noqa: N812 (PySpark's convention)
 
-from sheetscale_engine import values as V
-from sheetscale_engine.ops import criteria_api as criteria
+from sheetscale_engine import values as V  # noqa: N812
 from sheetscale_engine.expressions import compile_expr
 from sheetscale_engine.names import ROW, col
+from sheetscale_engine.ops import criteria_api as criteria
 from sheetscale_engine.table import PlanContext, StepMetrics, Table
 
 _SUM: Final = "__ca_sum"
@@ -62,7 +62,9 @@ def apply(table: Table, step: dict[str, Any], ctx: PlanContext, metrics: StepMet
         col(ROW).alias("__ca_r"),
     )
 
-    row_crit = [compile_expr(c["criterion"], table.refs(), ctx.eval_ctx, formula_result=False) for c in per_row]
+    row_crit = [
+        compile_expr(c["criterion"], table.refs(), ctx.eval_ctx, formula_result=False) for c in per_row
+    ]
     base = table.df.select("*", *[c.alias(f"__ca_k{i}") for i, c in enumerate(row_crit)])
     complex_row: Column = F.lit(False)
     for i in range(len(per_row)):
@@ -128,7 +130,9 @@ def _complex_rows(joined: DataFrame, cells: DataFrame, n_criteria: int) -> DataF
         *[col(f"__ca_c{i}").alias(f"c{i}") for i in range(n_criteria)],
         col("__ca_v").alias("v"),
     )
-    array = cells.agg(F.array_sort(F.collect_list(entry)).alias(_ARR)).select(F.lit(True).alias("__ca_w"), _ARR)
+    array = cells.agg(F.array_sort(F.collect_list(entry)).alias(_ARR)).select(
+        F.lit(True).alias("__ca_w"), _ARR
+    )
     with_array = joined.join(F.broadcast(array), joined[_COMPLEX] == array["__ca_w"], "left")
 
     def matched_entry(e: Column) -> Column:

@@ -5,7 +5,7 @@
 - custom: one or two criteria ("=a*", ">=100", "<>x") joined by and/or, in Excel's criteria
   language (criteria.py);
 - top/bottom N items: numbers >= LARGE(column, N) (<= SMALL), ties kept; top/bottom N percent:
-  the same with N = max(1, floor(count of numbers × percent / 100));
+  the same with N = max(1, floor(count of numbers * percent / 100));
 - above/below average: numbers strictly above/below the AVERAGE of the column's numbers.
 The column-wide thresholds are one small aggregate joined (broadcast) to the rows.
 """
@@ -15,11 +15,11 @@ from __future__ import annotations
 from typing import Any
 
 from pyspark.sql import Column, DataFrame
-from pyspark.sql import functions as F
+from pyspark.sql import functions as F  # noqa: N812 (PySpark's convention)
 
-from sheetscale_engine import values as V
-from sheetscale_engine.ops import criteria_api as criteria
+from sheetscale_engine import values as V  # noqa: N812
 from sheetscale_engine.names import col
+from sheetscale_engine.ops import criteria_api as criteria
 from sheetscale_engine.table import PlanContext, StepMetrics, Table
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pyspark.sql import functions as F
+from pyspark.sql import functions as F  # noqa: N812 (PySpark's convention)
 
-from sheetscale_engine import values as V
+from sheetscale_engine import values as V  # noqa: N812
 from sheetscale_engine.names import ROW, col
 from sheetscale_engine.ops.aggregates import aggregate
 from sheetscale_engine.table import PlanContext, StepMetrics, Table

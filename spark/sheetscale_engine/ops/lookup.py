@@ -19,9 +19,9 @@ from __future__ import annotations
 from typing import Any, Final
 
 from pyspark.sql import Column, DataFrame, Observation, Window
-from pyspark.sql import functions as F
+from pyspark.sql import functions as F  # noqa: N812 (PySpark's convention)
 
-from sheetscale_engine import values as V
+from sheetscale_engine import values as V  # noqa: N812
 from sheetscale_engine.expressions import compile_expr
 from sheetscale_engine.names import ROW, col
 from sheetscale_engine.table import PlanContext, StepMetrics, Table
@@ -44,7 +44,9 @@ _HAS_WILDCARD: Final = r"(^|[^~])(~~)*[*?]"
 def unescaped_key(xv: Column) -> Column:
     """The match key of a wildcard-mode value without patterns: ``~*`` is a literal ``*``."""
     plain_text = F.regexp_replace(V.text(xv), r"~([*?~])", "$1")
-    return F.when(V.is_text(xv), F.concat(F.lit(f"{V.TEXT}:"), F.lower(plain_text))).otherwise(V.match_key(xv))
+    return F.when(V.is_text(xv), F.concat(F.lit(f"{V.TEXT}:"), F.lower(plain_text))).otherwise(
+        V.match_key(xv)
+    )
 
 
 def _formula_cell(xv: Column) -> Column:
@@ -75,14 +77,13 @@ def apply(table: Table, step: dict[str, Any], ctx: PlanContext, metrics: StepMet
         not_found = compile_expr(step["ifNotFound"], table.refs(), ctx.eval_ctx)
     else:
         not_found = V.xv_error(V.NA)
-    result = (
-        F.when(V.is_error(col(_KEY)), col(_KEY))
-        .when(col(_HIT), col(_VAL))
-        .otherwise(not_found)
-    )
+    result = F.when(V.is_error(col(_KEY)), col(_KEY)).when(col(_HIT), col(_VAL)).otherwise(not_found)
     name = step["column"]
     out = joined.select(
-        *[col(c) for c in table.columns], result.alias(name), col(ROW), (~col(_HIT) & ~V.is_error(col(_KEY))).alias(_HIT)
+        *[col(c) for c in table.columns],
+        result.alias(name),
+        col(ROW),
+        (~col(_HIT) & ~V.is_error(col(_KEY))).alias(_HIT),
     )
     metrics.flags[_HIT] = "unmatched"
     return table.with_df(
@@ -125,7 +126,7 @@ def _exact(
         right["__lk_mk"].isNotNull().alias(_HIT),
     )
     if wildcard:
-        joined = _wildcard_rows(joined, side, last)
+        joined = _wildcard_rows(joined, side, last) if small else _wildcard_rows_large(joined, side, last)
     return joined, table.ordered and small
 
 
@@ -151,9 +152,35 @@ def _wildcard_rows(joined: DataFrame, side: DataFrame, last: bool) -> DataFrame:
     )
 
 
+def _wildcard_rows_large(joined: DataFrame, side: DataFrame, last: bool) -> DataFrame:
+    """Pattern rows against a large source: a join of those rows (rare) with the source's text keys
+    on the regular expression, the first (last) match per row, joined back by ``__row``. The
+    pattern rows are a second read of the upstream rows (filtered early), not a cross join of all.
+    """
+    patterns = joined.where(col(_WILD)).select(
+        col(ROW).alias("__lk_prow"), wildcard_regex(V.text(col(_KEY))).alias("__lk_re")
+    )
+    texts = side.where(V.is_text(col(_KEY))).select(
+        V.text(col(_KEY)).alias("__lk_t"), col(_VAL).alias("__lk_v"), col(_LROW)
+    )
+    pairs = patterns.join(texts, F.regexp_like(col("__lk_t"), col("__lk_re")))
+    pick = F.max_by if last else F.min_by
+    found = pairs.groupBy("__lk_prow").agg(pick(col("__lk_v"), col(_LROW)).alias("__lk_wv"))
+    out = joined.join(F.broadcast(found), joined[ROW] == found["__lk_prow"], "left")
+    hit = found["__lk_prow"].isNotNull()
+    return out.select(
+        *[col(c) for c in joined.columns if c not in (_VAL, _HIT)],
+        F.when(hit, col("__lk_wv")).otherwise(col(_VAL)).alias(_VAL),
+        (col(_HIT) | hit).alias(_HIT),
+    )
+
+
 def _approximate(table: Table, step: dict[str, Any], ctx: PlanContext, key: Column) -> tuple[DataFrame, bool]:
     match = step["match"]
-    last_among_equal = step.get("search") == "lastToFirst" or match in ("approximate", "approximateDescending")
+    last_among_equal = step.get("search") == "lastToFirst" or match in (
+        "approximate",
+        "approximateDescending",
+    )
     # Ascending scan (largest key <= value) for approximate and nextSmaller; descending (smallest key
     # >= value) for approximateDescending and nextLarger.
     descending = match in ("approximateDescending", "nextLarger")

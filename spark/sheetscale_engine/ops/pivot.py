@@ -15,13 +15,12 @@ counted (non-blank cells, COUNTA) otherwise, with Excel's captions "Sum of X" / 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from typing import Any, Final
 
 from pyspark.sql import Column, DataFrame
-from pyspark.sql import functions as F
+from pyspark.sql import functions as F  # noqa: N812 (PySpark's convention)
 
-from sheetscale_engine import values as V
+from sheetscale_engine import values as V  # noqa: N812
 from sheetscale_engine.names import col
 from sheetscale_engine.table import PivotResult, PlanContext, StepMetrics, Table
 
@@ -163,9 +162,16 @@ def compute_pivot(df: DataFrame, step: dict[str, Any]) -> tuple[list[Any], list[
         items = tuple(_freeze(_label(r[f"__pl{j}"])) for j in range(len(fields)))
         cells[items] = [
             {
-                "sum": r[f"sum{i}"], "cnum": r[f"cnum{i}"], "call": r[f"call{i}"], "cother": r[f"cother{i}"],
-                "max": r[f"max{i}"], "min": r[f"min{i}"], "prod": r[f"prod{i}"], "sq": r[f"sq{i}"],
-                "err": r[f"err{i}"], "err_row": r[f"errrow{i}"],
+                "sum": r[f"sum{i}"],
+                "cnum": r[f"cnum{i}"],
+                "call": r[f"call{i}"],
+                "cother": r[f"cother{i}"],
+                "max": r[f"max{i}"],
+                "min": r[f"min{i}"],
+                "prod": r[f"prod{i}"],
+                "sq": r[f"sq{i}"],
+                "err": r[f"err{i}"],
+                "err_row": r[f"errrow{i}"],
             }
             for i in range(len(values))
         ]
@@ -183,20 +189,27 @@ def compute_pivot(df: DataFrame, step: dict[str, Any]) -> tuple[list[Any], list[
         return sorted(items, key=lambda t: tuple(_item_order(_thaw(x)) for x in t))
 
     row_items = sort_items({k[: len(rows)] for k in cells})
-    col_items = sort_items({k[len(rows):] for k in cells}) if cols else [()]
+    col_items = sort_items({k[len(rows) :] for k in cells}) if cols else [()]
     grand = step.get("grandTotals") or {}
     show_row_total = bool(grand.get("rows", True))
     show_col_total = bool(grand.get("columns", True)) and bool(cols)
 
-    def value_at(match: Callable[[tuple[Any, ...]], bool], i: int) -> Any:
-        parts = [c[i] for k, c in cells.items() if match(k)]
+    n_rows = len(rows)
+
+    def value_at(ri: tuple[Any, ...] | None, ci: tuple[Any, ...] | None, i: int) -> Any:
+        """The value over the cells of row items ``ri`` and column items ``ci`` (None: all)."""
+        parts = [
+            c[i]
+            for k, c in cells.items()
+            if (ri is None or k[:n_rows] == ri) and (ci is None or k[n_rows:] == ci)
+        ]
         if not parts:
             return None
         return _finish(functions[i], _merge(parts))
 
     header: list[Any] = list(rows)
     for ci in col_items:
-        for i, caption in enumerate(captions):
+        for caption in captions:
             if cols:
                 label = _thaw(ci[0]) if len(ci) == 1 else " - ".join(str(_thaw(x)) for x in ci)
                 header.append(label if len(values) == 1 else f"{label} - {caption}")
@@ -205,24 +218,23 @@ def compute_pivot(df: DataFrame, step: dict[str, Any]) -> tuple[list[Any], list[
     if show_col_total:
         header += [GRAND_TOTAL] if len(values) == 1 else [f"Total {c}" for c in captions]
     out_rows: list[list[Any]] = []
-    n_rows = len(rows)
     for ri in row_items:
         line: list[Any] = [_thaw(x) for x in ri]
         for ci in col_items:
             for i in range(len(values)):
-                line.append(value_at(lambda k, ri=ri, ci=ci: k[:n_rows] == ri and k[n_rows:] == ci, i))
+                line.append(value_at(ri, ci, i))
         if show_col_total:
             for i in range(len(values)):
-                line.append(value_at(lambda k, ri=ri: k[:n_rows] == ri, i))
+                line.append(value_at(ri, None, i))
         out_rows.append(line)
     if show_row_total and (rows or not out_rows):
         line = [GRAND_TOTAL] + [None] * max(0, n_rows - 1)
         for ci in col_items:
             for i in range(len(values)):
-                line.append(value_at(lambda k, ci=ci: k[n_rows:] == ci, i))
+                line.append(value_at(None, ci, i))
         if show_col_total:
             for i in range(len(values)):
-                line.append(value_at(lambda k: True, i))
+                line.append(value_at(None, None, i))
         out_rows.append(line)
     return header, out_rows
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from pyspark.sql import Window
-from pyspark.sql import functions as F
+from pyspark.sql import functions as F  # noqa: N812 (PySpark's convention)
 
-from sheetscale_engine import values as V
+from sheetscale_engine import values as V  # noqa: N812
 from sheetscale_engine.names import ROW, col
 from sheetscale_engine.table import PlanContext, StepMetrics, Table
 
@@ -18,9 +18,5 @@ _RANK = "__dup_rank"
 def apply(table: Table, step: dict[str, Any], ctx: PlanContext, metrics: StepMetrics) -> Table:
     keys = [V.match_key(col(c)) for c in step["columns"]]
     window = Window.partitionBy(*keys).orderBy(col(ROW))
-    kept = (
-        table.df.select("*", F.row_number().over(window).alias(_RANK))
-        .where(F.col(_RANK) == 1)
-        .drop(_RANK)
-    )
+    kept = table.df.select("*", F.row_number().over(window).alias(_RANK)).where(F.col(_RANK) == 1).drop(_RANK)
     return table.with_df(kept, ordered=False)
