@@ -104,7 +104,9 @@ def matches(cell: Column, criterion: Column, date_system: str = "1900") -> Colum
         a, b = F.lower(text_cell), F.lower(rest)
         by_number = F.when(op == "<", n < r).when(op == ">", n > r).when(op == "<=", n <= r).otherwise(n >= r)
         by_text = F.when(op == "<", a < b).when(op == ">", a > b).when(op == "<=", a <= b).otherwise(a >= b)
-        ordered = F.when(number.isNotNull(), V.is_number(cell) & by_number).otherwise(V.is_text(cell) & by_text)
+        ordered = F.when(number.isNotNull(), V.is_number(cell) & by_number).otherwise(
+            V.is_text(cell) & by_text
+        )
         text_match = F.when(op.isin("", "=", "<>"), equal != (op == "<>")).otherwise(ordered)
         plain = key == c.getField("plain")
         return F.coalesce(F.when(c.getField("is_text"), text_match).otherwise(plain), F.lit(False))
@@ -118,12 +120,18 @@ def matches(cell: Column, criterion: Column, date_system: str = "1900") -> Colum
 def describe(criterion: object) -> str:
     """A literal criterion in words, for explain output and messages."""
     if isinstance(criterion, str):
-        for op, words in (("<=", "at most"), (">=", "at least"), ("<>", "not equal to"), ("<", "less than"),
-                          (">", "greater than"), ("=", "equal to")):
+        for op, words in (
+            ("<=", "at most"),
+            (">=", "at least"),
+            ("<>", "not equal to"),
+            ("<", "less than"),
+            (">", "greater than"),
+            ("=", "equal to"),
+        ):
             if criterion.startswith(op):
-                rest = criterion[len(op):]
+                rest = criterion[len(op) :]
                 if rest == "":
-                    return "blank" if op == "=" else "not blank" if op == "<>" else f"{words} \"\""
+                    return "blank" if op == "=" else "not blank" if op == "<>" else f'{words} ""'
                 return f"{words} {rest!r}"
         if any(c in criterion for c in "*?"):
             return f"matching {criterion!r} (wildcards, case-insensitive)"

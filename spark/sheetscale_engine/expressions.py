@@ -22,7 +22,6 @@ from sheetscale_engine.functions.base import (
     EvalContext,
     ExpressionError,
     StagedBinder,
-    bind,
     bind_changed,
     constant_logical,
     constant_number,
@@ -34,8 +33,8 @@ from sheetscale_engine.functions.base import (
 
 __all__ = [
     "EvalContext",
-    "add_expr_columns",
     "ExpressionError",
+    "add_expr_columns",
     "compare",
     "compile_arg",
     "compile_expr",
@@ -159,7 +158,9 @@ def compile_arg(expr: Mapping[str, Any], columns: Mapping[str, Column], ctx: Eva
         name = str(expr["name"])
         if name not in columns:
             known = ", ".join(sorted(columns)) or "(none)"
-            raise ctx.fail(f"the formula refers to column {name!r}, which does not exist here; columns: {known}")
+            raise ctx.fail(
+                f"the formula refers to column {name!r}, which does not exist here; columns: {known}"
+            )
         return Arg(columns[name], expr, 2, ctx.column_kinds.get(name, V.ALL_KINDS))
     if node_kind == "unary":
         return _unary(expr, compile_arg(expr["arg"], columns, ctx), ctx)
@@ -168,7 +169,7 @@ def compile_arg(expr: Mapping[str, Any], columns: Mapping[str, Column], ctx: Eva
         right = compile_arg(expr["right"], columns, ctx)
         return _binary(expr, left, right, ctx)
     if node_kind == "call":
-        from sheetscale_engine.functions import call_function, result_kinds
+        from sheetscale_engine.functions import call_function, result_kinds  # noqa: PLC0415 (avoids an import cycle / optional)
 
         args = [compile_arg(a, columns, ctx) for a in expr.get("args", [])]
         name = str(expr["name"])
@@ -205,7 +206,9 @@ def _binary(expr: Mapping[str, Any], left: Arg, right: Arg, ctx: EvalContext) ->
     op = str(expr.get("op"))
     err = frozenset({V.ERROR}) if V.ERROR in (left.kinds | right.kinds) else frozenset()
     if op in _ARITHMETIC:
-        col = let_all([left, right], lambda cs: arithmetic(op, cs[0], cs[1], ctx, left.kinds, right.kinds), ctx)
+        col = let_all(
+            [left, right], lambda cs: arithmetic(op, cs[0], cs[1], ctx, left.kinds, right.kinds), ctx
+        )
         kinds = frozenset({V.NUMBER, V.ERROR})
     elif op == "&":
         col = let_all([left, right], lambda cs: concat_text(cs[0], cs[1], ctx, left.kinds, right.kinds), ctx)
@@ -218,7 +221,7 @@ def _binary(expr: Mapping[str, Any], left: Arg, right: Arg, ctx: EvalContext) ->
     return Arg(col, expr, _cost([left, right]), kinds)
 
 
-def arithmetic(
+def arithmetic(  # noqa: PLR0917 (operands and their kinds)
     op: str,
     left: Column,
     right: Column,

@@ -16,6 +16,7 @@ one projection that Spark can code-generate.
 from __future__ import annotations
 
 import json
+import math
 from functools import cache
 from pathlib import Path
 from typing import Final
@@ -96,7 +97,7 @@ def xv_number(col: Column | float | int) -> Column:
     """A number; a null becomes blank and NaN/±Infinity (which Excel has not) become #NUM!."""
     if isinstance(col, (int, float)):
         value = float(col)
-        if value != value or value in (float("inf"), float("-inf")):
+        if math.isnan(value) or value in (float("inf"), float("-inf")):
             return xv_error(NUM)
         return xv_of(NUMBER, n=F.lit(value))
     n = col.cast("double")
@@ -317,7 +318,7 @@ def text_to_date(t: Column) -> Column:
 
 
 def text_to_time_fraction(t: Column) -> Column:
-    """"16:48:00", "4:48 PM", "12:00" → the fraction of a day, else null."""
+    """ "16:48:00", "4:48 PM", "12:00" → the fraction of a day, else null."""
     h = F.regexp_extract(t, _TIME_TEXT, 1).cast("double")
     m = F.regexp_extract(t, _TIME_TEXT, 2).cast("double")
     sec = F.coalesce(F.regexp_extract(t, _TIME_TEXT, 4).cast("double"), F.lit(0.0))
@@ -359,7 +360,9 @@ def text_to_number(s: Column, date_system: str = "1900") -> Column:
 ALL_KINDS: Final = frozenset({BLANK, NUMBER, TEXT, LOGICAL, ERROR})
 
 
-def _cases(branches: list[tuple[int, Column]], k: Column, kinds: frozenset[int], default: Column | None) -> Column:
+def _cases(
+    branches: list[tuple[int, Column]], k: Column, kinds: frozenset[int], default: Column | None
+) -> Column:
     """CASE over the kinds a value can have (statically pruned: fewer, smaller expressions)."""
     live = [(kd, v) for kd, v in branches if kd in kinds]
     if len(live) == 1 and default is None:

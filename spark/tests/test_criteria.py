@@ -15,7 +15,7 @@ from tests.xv_helpers import interpreted, json_frame
 
 
 def _lit(value: Any) -> Column:
-    import json
+    import json  # noqa: PLC0415 (avoids an import cycle / optional)
 
     return xv_from_json(F.lit(json.dumps(value)))
 
@@ -33,7 +33,14 @@ def count_matches(spark: SparkSession, cells: list[Any], crits: list[Any]) -> li
 
 def test_countif_documentation_examples(spark: SparkSession) -> None:
     fruit = ["apples", "oranges", "peaches", "apples"]
-    assert count_matches(spark, fruit, ["apples", "peaches", "*", "?????es", "APPLES", "<>apples"]) == [2, 1, 4, 2, 2, 2]
+    assert count_matches(spark, fruit, ["apples", "peaches", "*", "?????es", "APPLES", "<>apples"]) == [
+        2,
+        1,
+        4,
+        2,
+        2,
+        2,
+    ]
     numbers = [32, 54, 75, 86]
     got = count_matches(spark, numbers, [">55", "<>75", ">=32", ">85", 75, "75", "=75"])
     assert got == [2, 3, 4, 1, 1, 1, 1]  # doc: ">=32" minus ">85" = 3
@@ -46,21 +53,23 @@ def test_sumif_documentation_examples(spark: SparkSession) -> None:
     v, c = cols["v"], cols["c"]
     with interpreted(spark):
         row = df.agg(
-        F.sum(F.when(criteria.matches(v, _lit(">160000")), c.getField("n"))).alias("a"),
-        F.sum(F.when(criteria.matches(v, _lit(">160000")), v.getField("n"))).alias("b"),
-        F.sum(F.when(criteria.matches(v, _lit(300000)), c.getField("n"))).alias("c"),
+            F.sum(F.when(criteria.matches(v, _lit(">160000")), c.getField("n"))).alias("a"),
+            F.sum(F.when(criteria.matches(v, _lit(">160000")), v.getField("n"))).alias("b"),
+            F.sum(F.when(criteria.matches(v, _lit(300000)), c.getField("n"))).alias("c"),
         ).collect()[0]
     assert (row["a"], row["b"], row["c"]) == (63000, 900000, 21000)
     foods = ["Tomatoes", "Celery", "Oranges", "Butter", "Carrots", "Apples"]
     cats = ["Vegetables", "Vegetables", "Fruits", None, "Vegetables", "Fruits"]
     sales = [2300, 5500, 800, 400, 4200, 1200]
-    df2, c2 = json_frame(spark, [{"f": f, "k": k, "s": s} for f, k, s in zip(foods, cats, sales, strict=True)])
+    df2, c2 = json_frame(
+        spark, [{"f": f, "k": k, "s": s} for f, k, s in zip(foods, cats, sales, strict=True)]
+    )
     with interpreted(spark):
         row2 = df2.agg(
-        F.sum(F.when(criteria.matches(c2["k"], _lit("Fruits")), c2["s"].getField("n"))).alias("fruits"),
-        F.sum(F.when(criteria.matches(c2["k"], _lit("Vegetables")), c2["s"].getField("n"))).alias("veg"),
-        F.sum(F.when(criteria.matches(c2["f"], _lit("*es")), c2["s"].getField("n"))).alias("es"),
-        F.sum(F.when(criteria.matches(c2["k"], _lit("")), c2["s"].getField("n"))).alias("blank"),
+            F.sum(F.when(criteria.matches(c2["k"], _lit("Fruits")), c2["s"].getField("n"))).alias("fruits"),
+            F.sum(F.when(criteria.matches(c2["k"], _lit("Vegetables")), c2["s"].getField("n"))).alias("veg"),
+            F.sum(F.when(criteria.matches(c2["f"], _lit("*es")), c2["s"].getField("n"))).alias("es"),
+            F.sum(F.when(criteria.matches(c2["k"], _lit("")), c2["s"].getField("n"))).alias("blank"),
         ).collect()[0]
     assert (row2["fruits"], row2["veg"], row2["es"], row2["blank"]) == (2000, 12000, 4300, 400)
 
@@ -88,9 +97,14 @@ def test_criteria_traps(spark: SparkSession) -> None:
 
 def test_equality_key_and_operator_detection(spark: SparkSession) -> None:
     df, cols = json_frame(spark, [{"v": 1}, {"v": "1"}, {"v": ">1"}, {"v": "a*"}, {"v": "A"}])
-    rows = df.select(
-        criteria.equality_key(cols["v"]).alias("key"), criteria.is_operator_criterion(cols["v"]).alias("op")
-    ).orderBy(F.monotonically_increasing_id()).collect()
+    rows = (
+        df.select(
+            criteria.equality_key(cols["v"]).alias("key"),
+            criteria.is_operator_criterion(cols["v"]).alias("op"),
+        )
+        .orderBy(F.monotonically_increasing_id())
+        .collect()
+    )
     assert rows[0]["key"] == rows[1]["key"]
     assert [r["op"] for r in rows] == [False, False, True, True, False]
     assert criteria.describe(">100") == "greater than '100'"

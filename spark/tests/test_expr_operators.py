@@ -6,13 +6,24 @@ precedence in Excel", "Using the General number format") and the rules in excel-
 
 from __future__ import annotations
 
+from typing import Any
+
 from pyspark.sql import SparkSession
 
 from sheetscale_engine.expressions import EvalContext, ExpressionError, add_expr_columns, compile_expr
 from tests.excel_formula import parse
 from tests.xv_helpers import assert_formulas, evaluate, json_frame, xv_json
 
-ROW = {"Blank": None, "Empty": "", "Three": "3", "A": "a", "Upper": "A", "Num": 10, "T": True, "NA": {"error": "#N/A"}}
+ROW = {
+    "Blank": None,
+    "Empty": "",
+    "Three": "3",
+    "A": "a",
+    "Upper": "A",
+    "Num": 10,
+    "T": True,
+    "NA": {"error": "#N/A"},
+}
 
 
 def test_arithmetic_and_coercion(spark: SparkSession) -> None:
@@ -104,7 +115,12 @@ def test_formula_result_blank_becomes_zero(spark: SparkSession) -> None:
 
 
 def test_many_rows_one_projection(spark: SparkSession) -> None:
-    rows = [{"X": 1, "Y": 2}, {"X": "b", "Y": 2}, {"X": None, "Y": 0}, {"X": {"error": "#REF!"}, "Y": 1}]
+    rows: list[dict[str, Any]] = [
+        {"X": 1, "Y": 2},
+        {"X": "b", "Y": 2},
+        {"X": None, "Y": 0},
+        {"X": {"error": "#REF!"}, "Y": 1},
+    ]
     # With code generation on (formulas_on_rows turns it off): the generated code must compile.
     df, columns = json_frame(spark, rows)
     exprs = [(f, parse(f)) for f in ["=[X]*[Y]", "=[X]/[Y]", '=[X]&"-"&[Y]']]
@@ -120,9 +136,9 @@ def test_many_rows_one_projection(spark: SparkSession) -> None:
 
 def test_compile_expr_single_column_and_errors(spark: SparkSession) -> None:
     expr = parse('=IF(ROUND([X]*2,1)>1,"big","small")')
-    from pyspark.sql import functions as F  # noqa: N812
+    from pyspark.sql import functions as F  # noqa: N812, PLC0415
 
-    from sheetscale_engine.values import xv_number
+    from sheetscale_engine.values import xv_number  # noqa: PLC0415 (avoids an import cycle / optional)
 
     col = compile_expr(expr, {"X": xv_number(F.lit(0.75))}, EvalContext())
     assert evaluate(spark, {"r": col}) == {"r": "big"}

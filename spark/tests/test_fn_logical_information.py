@@ -8,7 +8,14 @@ from pyspark.sql import SparkSession
 
 from tests.xv_helpers import assert_formulas
 
-ROW = {"Blank": None, "Empty": "", "Num": 5, "Txt": "Region1", "NA": {"error": "#N/A"}, "Div": {"error": "#DIV/0!"}}
+ROW = {
+    "Blank": None,
+    "Empty": "",
+    "Num": 5,
+    "Txt": "Region1",
+    "NA": {"error": "#N/A"},
+    "Div": {"error": "#DIV/0!"},
+}
 
 
 def test_logical_functions(spark: SparkSession) -> None:
@@ -28,7 +35,7 @@ def test_logical_functions(spark: SparkSession) -> None:
             '=IFS(93>89,"A",93>79,"B",93>69,"C",93>59,"D",TRUE,"F")': "A",
             '=IFS(60>89,"A",60>79,"B",60>69,"C",60>59,"D",TRUE,"F")': "D",
             '=IFS(1>2,"A")': {"error": "#N/A"},
-            # AND / OR / XOR / NOT: AND-function-5f19b2e8..., OR-function-7d17ad14..., XOR-function-1548d4c2...
+            # AND / OR / XOR / NOT: AND-function-5f19b2e8..., OR-function-7d17ad14..., XOR-function-1548d4c2...  # noqa: E501
             "=AND(TRUE,TRUE)": True,
             "=AND(TRUE,FALSE)": False,
             "=AND(2+2=4,2+3=5)": True,

@@ -181,10 +181,7 @@ def test_match_key(spark: SparkSession) -> None:
 
 
 def test_sort_keys_follow_excel_order(spark: SparkSession) -> None:
-    data = [
-        json.dumps(v)
-        for v in [None, "b", 10, True, {"error": "#N/A"}, "A", -1, False, 2.5, None, "a"]
-    ]
+    data = [json.dumps(v) for v in [None, "b", 10, True, {"error": "#N/A"}, "A", -1, False, 2.5, None, "a"]]
     df = spark.createDataFrame([(i, d) for i, d in enumerate(data)], "__row long, j string")
     xv = V.xv_from_json(F.col("j"))
     asc = df.select("__row", xv.alias("v")).orderBy(*V.sort_keys(F.col("v")), "__row")

@@ -73,9 +73,7 @@ def call_function(name: str, args: list[Arg], ctx: EvalContext) -> Column:
             f"{spec.get('becomesStep')} step"
         )
     if not spec["minArgs"] <= len(args) <= spec["maxArgs"]:
-        raise ctx.fail(
-            f"{name} takes {spec['minArgs']} to {spec['maxArgs']} arguments, got {len(args)}"
-        )
+        raise ctx.fail(f"{name} takes {spec['minArgs']} to {spec['maxArgs']} arguments, got {len(args)}")
     impl = IMPLEMENTATIONS.get(name)
     if impl is None:
         raise ctx.fail(f"{name} is in functions.json but the Spark engine has no implementation")

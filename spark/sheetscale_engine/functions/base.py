@@ -4,6 +4,7 @@ for errors and argument coercion, all as native Spark expressions."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -138,7 +139,7 @@ class StagedBinder(Binder):
 
 def constant_number(value: float, ctx: EvalContext) -> Column:
     """An XV number literal (tied to ctx.anchor_zero when staged, see EvalContext)."""
-    if ctx.anchor_zero is None or value != value or value in (float("inf"), float("-inf")):
+    if ctx.anchor_zero is None or math.isnan(value) or value in (float("inf"), float("-inf")):
         return V.xv_number(value)
     return V.xv_number_unchecked(F.lit(value) + ctx.anchor_zero.cast("double"))
 
@@ -197,7 +198,10 @@ def first_error(
 
 
 def bind_changed(
-    originals: Sequence[Column], derived: Sequence[Column], body: Callable[[list[Column]], Column], ctx: EvalContext
+    originals: Sequence[Column],
+    derived: Sequence[Column],
+    body: Callable[[list[Column]], Column],
+    ctx: EvalContext,
 ) -> Column:
     """Bind the derived values that differ from their originals (a pass-through stays as it is)."""
     changed = [i for i, (o, d) in enumerate(zip(originals, derived, strict=True)) if o is not d]
@@ -229,9 +233,7 @@ def number_result(n: Column, ctx: EvalContext | None = None) -> Column:
     return bind([n], lambda vs: check(vs[0]), ctx)
 
 
-def numeric(
-    args: Sequence[Arg], ctx: EvalContext, body: Callable[[list[Column]], Column]
-) -> Column:
+def numeric(args: Sequence[Arg], ctx: EvalContext, body: Callable[[list[Column]], Column]) -> Column:
     """Coerce each argument to a number as Excel does for a numeric parameter; the first error
     (including #VALUE! from text that is not a number) wins; else ``body`` over the doubles."""
     kinds = [V.number_kinds(a.kinds) for a in args]

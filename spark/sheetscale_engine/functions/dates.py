@@ -98,7 +98,9 @@ def _month_shift(to_month_end: bool) -> FunctionImpl:
             if to_month_end:
                 shifted = F.last_day(shifted)
             serial = V.date_serial(shifted, ctx.date_system)
-            return F.when(_bad_serial(start, ctx), V.xv_error(V.NUM)).otherwise(_serial_or_num_error(serial, ctx))
+            return F.when(_bad_serial(start, ctx), V.xv_error(V.NUM)).otherwise(
+                _serial_or_num_error(serial, ctx)
+            )
 
         return numeric(args, ctx, body)
 

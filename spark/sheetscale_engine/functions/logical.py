@@ -62,9 +62,7 @@ def _logical_values(args: list[Arg]) -> tuple[list[Column], list[Column]]:
         if a.is_ref:
             k = V.kind(a.col)
             checked.append(a.col)
-            logicals.append(
-                F.when(k == V.LOGICAL, V.logical(a.col)).when(k == V.NUMBER, V.num(a.col) != 0)
-            )
+            logicals.append(F.when(k == V.LOGICAL, V.logical(a.col)).when(k == V.NUMBER, V.num(a.col) != 0))
         elif a.is_omitted:
             checked.append(V.xv_logical(False))
             logicals.append(F.lit(False))
@@ -125,7 +123,7 @@ def _na(args: list[Arg], ctx: EvalContext) -> Column:
 
 
 def _switch(args: list[Arg], ctx: EvalContext) -> Column:
-    from sheetscale_engine.expressions import excel_equal
+    from sheetscale_engine.expressions import excel_equal  # noqa: PLC0415 (avoids an import cycle / optional)
 
     subject, rest = args[0], args[1:]
     default = rest[-1].col if len(rest) % 2 == 1 else V.xv_error(V.NA)
@@ -139,9 +137,7 @@ def _switch(args: list[Arg], ctx: EvalContext) -> Column:
             following = build(i + 1)
             return let(
                 candidate,
-                lambda c: F.when(V.is_error(c), c)
-                .when(excel_equal(x, c), value.col)
-                .otherwise(following),
+                lambda c: F.when(V.is_error(c), c).when(excel_equal(x, c), value.col).otherwise(following),
                 ctx,
             )
 

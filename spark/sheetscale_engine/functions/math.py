@@ -12,9 +12,9 @@ from pyspark.sql import functions as F  # noqa: N812 (PySpark's convention)
 from sheetscale_engine import values as V  # noqa: N812
 from sheetscale_engine.functions.base import (
     Arg,
-    bind,
     EvalContext,
     FunctionImpl,
+    bind,
     first_error,
     let_all,
     number_result,
@@ -71,7 +71,9 @@ def round_digits(x: Column, digits: Column, mode: str, ctx: EvalContext) -> Colu
 def _rounding(mode: str, default_digits: bool = False) -> FunctionImpl:
     def impl(args: list[Arg], ctx: EvalContext) -> Column:
         if default_digits and len(args) == 1:
-            return numeric(args, ctx, lambda ns: number_result(round_digits(ns[0], F.lit(0.0), mode, ctx), ctx))
+            return numeric(
+                args, ctx, lambda ns: number_result(round_digits(ns[0], F.lit(0.0), mode, ctx), ctx)
+            )
         return numeric(args, ctx, lambda ns: number_result(round_digits(ns[0], ns[1], mode, ctx), ctx))
 
     return impl
@@ -98,7 +100,7 @@ def _mod(args: list[Arg], ctx: EvalContext) -> Column:
 
 
 def _power(args: list[Arg], ctx: EvalContext) -> Column:
-    from sheetscale_engine.expressions import power
+    from sheetscale_engine.expressions import power  # noqa: PLC0415 (avoids an import cycle / optional)
 
     return numeric(args, ctx, lambda ns: power(ns[0], ns[1]))
 
@@ -107,7 +109,9 @@ def _sqrt(n: Column) -> Column:
     return F.when(n < 0, V.xv_error(V.NUM)).otherwise(number_result(F.sqrt(n)))
 
 
-def numbers_of_arguments(args: list[Arg], cols: list[Column], ctx: EvalContext) -> tuple[list[Column], list[Column]]:
+def numbers_of_arguments(
+    args: list[Arg], cols: list[Column], ctx: EvalContext
+) -> tuple[list[Column], list[Column]]:
     """Excel's rule for SUM-like functions: per argument the XV to check for errors and the
     number it contributes (null when ignored).
 

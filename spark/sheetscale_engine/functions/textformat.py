@@ -18,9 +18,7 @@ from sheetscale_engine import values as V  # noqa: N812
 from sheetscale_engine.functions.base import Arg, EvalContext, FunctionImpl, bind, let
 from sheetscale_engine.functions.math import round_digits
 
-_DATE_TOKENS = re.compile(
-    r"yyyy|yy|mmmm|mmm|mm|m|dddd|ddd|dd|d|hh|h|ss|s|am/pm|a/p|\.0+", re.IGNORECASE
-)
+_DATE_TOKENS = re.compile(r"yyyy|yy|mmmm|mmm|mm|m|dddd|ddd|dd|d|hh|h|ss|s|am/pm|a/p|\.0+", re.IGNORECASE)
 
 
 class FormatError(ValueError):
@@ -115,7 +113,9 @@ def _parse_number(section: str) -> _NumberPattern:
     # Extend to the number's characters around the digits (decimal point, commas, exponent).
     end = last
     scientific = False
-    while end + 1 < len(toks) and toks[end + 1][0] == "code" and toks[end + 1][1] in digit_chars | set("Ee+-"):
+    while (
+        end + 1 < len(toks) and toks[end + 1][0] == "code" and toks[end + 1][1] in digit_chars | set("Ee+-")
+    ):
         if toks[end + 1][1] in "Ee":
             scientific = True
         end += 1
@@ -162,7 +162,9 @@ def _format_number(x: Column, p: _NumberPattern, ctx: EvalContext) -> Column:
         text = F.regexp_replace(text, r"^0(?=\.|$)", "")
     elif p.min_int > 1:
         int_part = F.substring_index(text, ".", 1)
-        rest = F.when(F.instr(text, ".") > 0, F.concat(F.lit("."), F.substring_index(text, ".", -1))).otherwise("")
+        rest = F.when(
+            F.instr(text, ".") > 0, F.concat(F.lit("."), F.substring_index(text, ".", -1))
+        ).otherwise("")
         text = F.concat(F.lpad(int_part, p.min_int, "0"), rest)
     return F.concat(F.lit(p.prefix), text, F.lit(p.suffix))
 
@@ -237,6 +239,7 @@ def _timestamp_of_serial(serial: Column, ctx: EvalContext) -> Column:
 def text_function(value: Column, fmt: str, ctx: EvalContext) -> Column:
     """TEXT(value, fmt) for a constant format."""
     if fmt.lower() == "general" or fmt == "":
+
         def number_text(n: Column) -> Column:
             return V.general_text(n)
     else:
@@ -255,7 +258,9 @@ def text_function(value: Column, fmt: str, ctx: EvalContext) -> Column:
             body = _format_number(n, p, ctx)
             if not signed:
                 return body
-            shown_zero = round_digits(F.abs(n) * (100.0**p.percent), F.lit(float(p.max_dec)), "half", ctx) == 0
+            shown_zero = (
+                round_digits(F.abs(n) * (100.0**p.percent), F.lit(float(p.max_dec)), "half", ctx) == 0
+            )
             return F.when((n < 0) & ~shown_zero, F.concat(F.lit("-"), body)).otherwise(body)
 
         def number_text(n: Column) -> Column:
@@ -292,7 +297,7 @@ def text_function(value: Column, fmt: str, ctx: EvalContext) -> Column:
 def _text(args: list[Arg], ctx: EvalContext) -> Column:
     fmt_arg = args[1]
     if fmt_arg.node.get("kind") != "text":
-        raise ctx.fail("TEXT's format must be a constant text such as \"0.00\" or \"yyyy-mm-dd\"")
+        raise ctx.fail('TEXT\'s format must be a constant text such as "0.00" or "yyyy-mm-dd"')
     fmt = str(fmt_arg.literal)
     try:
         return let(args[0], lambda v: text_function(v, fmt, ctx), ctx)
