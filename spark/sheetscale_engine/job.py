@@ -320,9 +320,18 @@ def run(args: argparse.Namespace, progress: Progress) -> int:
             if args.first_rows is not None
             else int((output.get("summary") or {}).get("firstRows", 100))
         )
-        first_rows = read_first_rows(
-            spark, path=result_path, fmt=fmt, columns=out_columns, encodings=encodings, limit=first_n
-        )
+        if fmt == "csv":
+            # CSV text has lost the kinds (is "10" a number or text?): take the typed values from
+            # the pipeline once more, limited to the first rows.
+            first_rows = (
+                [[V.xv_to_json_value(r[c]) for c in out_columns] for r in job.final.limit(first_n).collect()]
+                if first_n > 0
+                else []
+            )
+        else:
+            first_rows = read_first_rows(
+                spark, path=result_path, fmt=fmt, columns=out_columns, encodings=encodings, limit=first_n
+            )
         totals_json: dict[str, Any] = {}
         for i, c in enumerate(totals):
             err = result.get(f"err{i}")
