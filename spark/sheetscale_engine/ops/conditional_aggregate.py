@@ -44,6 +44,22 @@ def _refers_to_columns(expr: Any) -> bool:
     return False
 
 
+def _constant(ctx: PlanContext, value: Column) -> Column:
+    """A constant criterion evaluated once (a one-row query) and used as a literal: the criteria
+    language reads its criterion many times, and a literal is cheap to copy where an expression
+    tree (e.g. ">"&DATE(2024,1,1)) is not."""
+    row = ctx.spark.range(1).select(value.alias("v")).first()
+    v = row["v"] if row is not None else None
+    if v is None:
+        return V.xv_blank()
+    return V.xv_of(
+        int(v["k"]),
+        n=F.lit(v["n"]).cast("double"),
+        s=F.lit(v["s"]).cast("string"),
+        b=F.lit(v["b"]).cast("boolean"),
+    )
+
+
 def apply(table: Table, step: dict[str, Any], ctx: PlanContext, metrics: StepMetrics) -> Table:
     function: str = step["function"]
     source = ctx.source(step["source"]).df
@@ -53,7 +69,7 @@ def apply(table: Table, step: dict[str, Any], ctx: PlanContext, metrics: StepMet
 
     filtered = source
     for c in constant:
-        crit = compile_expr(c["criterion"], {}, ctx.eval_ctx, formula_result=False)
+        crit = _constant(ctx, compile_expr(c["criterion"], {}, ctx.eval_ctx, formula_result=False))
         filtered = filtered.where(criteria.matches(col(c["column"]), crit))
     value = col(value_column) if value_column else V.xv_blank()
     cells = filtered.select(
