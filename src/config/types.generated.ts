@@ -576,7 +576,7 @@ export interface PivotStep {
 export interface PivotValue {
   column: Name;
   /**
-   * Absent: Excel's default — sum when every non-blank value of the field is a number, count otherwise.
+   * Absent: Excel's default — sum when every value of the field is a number; count when any is text, a logical, an error or blank.
    */
   summarizeBy?:
     | 'sum'

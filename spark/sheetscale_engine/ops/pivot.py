@@ -8,8 +8,9 @@ the small result is laid out on the driver as Excel lays out a PivotTable in tab
             logicals < errors, case-insensitive), "(blank)" for blank items (last),
             then a "Grand Total" row.
 
-A value field without ``summarizeBy`` is summed when all its non-blank cells are numbers and
-counted (non-blank cells, COUNTA) otherwise, with Excel's captions "Sum of X" / "Count of X".
+A value field without ``summarizeBy`` is summed when all its cells are numbers and counted
+(non-blank cells, COUNTA) when any cell is text, a logical, an error or blank — one blank cell is
+enough to make Excel pick Count — with Excel's captions "Sum of X" / "Count of X".
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ def _partials(xv: Column, i: int) -> list[Column]:
         F.sum(n).alias(f"sum{i}"),
         F.count(n).alias(f"cnum{i}"),
         F.count(F.when(~V.is_blank(xv), 1)).alias(f"call{i}"),
-        F.count(F.when(~V.is_blank(xv) & ~V.is_number(xv), 1)).alias(f"cother{i}"),
+        F.count(F.when(~V.is_number(xv), 1)).alias(f"cother{i}"),
         F.max(n).alias(f"max{i}"),
         F.min(n).alias(f"min{i}"),
         F.product(n).alias(f"prod{i}"),
