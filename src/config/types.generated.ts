@@ -362,7 +362,7 @@ export interface LookupStep {
   /**
    * The Excel function this came from (drives nothing but messages and 'explain').
    */
-  function: 'VLOOKUP' | 'HLOOKUP' | 'XLOOKUP' | 'INDEX/MATCH' | 'MATCH';
+  function: 'VLOOKUP' | 'XLOOKUP' | 'INDEX/MATCH' | 'MATCH';
   /**
    * The lookup value, evaluated on each row.
    */
