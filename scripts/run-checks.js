@@ -15,7 +15,7 @@ const checks = [
   { name: 'config types match the schema', cmd: node('scripts/generate-config-types.js', '--check') },
   { name: 'type-check (tsc)', cmd: npx('tsc', '-p', 'tsconfig.json') },
   { name: 'lint (eslint)', cmd: npx('eslint', '.', '--max-warnings', '0') },
-  { name: 'python lint (ruff)', cmd: node('scripts/run-python.js', '-m', 'ruff', 'check', '.') },
+  { name: 'python lint (ruff)', cmd: node('scripts/run-python.js', '-m', 'ruff', 'check', '.', '../bench', '../examples') },
   { name: 'python types (mypy)', cmd: node('scripts/run-python.js', '-m', 'mypy') },
   { name: 'manifest schema (xmllint)', cmd: node('scripts/validate-manifest.js'), when: () => fs.existsSync(path.join(root, 'scripts/validate-manifest.js')) },
   { name: 'jest', cmd: npx('jest', '--ci') },
