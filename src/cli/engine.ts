@@ -44,7 +44,7 @@ export interface EngineSummary {
   rowCount: number;
   columns: Array<{ name: string; type: string }>;
   firstRows: JsonCell[][];
-  totals?: Record<string, number>;
+  totals?: Record<string, JsonCell>;
   pivots?: Array<{ name: string; header: JsonCell[]; rows: JsonCell[][] }>;
   steps?: Array<{ id: string; op: string; rowsIn?: number; rowsOut?: number; unmatched?: number; duplicateKeys?: number; errors?: Record<string, number>; seconds?: number }>;
   badRows?: { count: number; examples?: Array<Record<string, unknown>> };

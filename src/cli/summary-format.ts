@@ -2,8 +2,15 @@
 import { showValue } from './compare-cells';
 import type { EngineSummary, JsonCell } from './engine';
 
+/** A value as Excel would show it in a General-format cell: numbers to 15 significant digits, text unquoted. */
+export function displayValue(v: JsonCell): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number') return String(Number(v.toPrecision(15)));
+  return showValue(v);
+}
+
 function table(header: JsonCell[], rows: JsonCell[][], maxRows: number): string[] {
-  const cells = [header, ...rows.slice(0, maxRows)].map((r) => r.map((v) => (typeof v === 'string' ? v : showValue(v))));
+  const cells = [header, ...rows.slice(0, maxRows)].map((r) => r.map(displayValue));
   const widths = cells[0]?.map((_c, j) => Math.min(30, Math.max(...cells.map((r) => (r[j] ?? '').length)))) ?? [];
   const lines = cells.map((r) => `  ${r.map((c, j) => c.slice(0, 30).padEnd(widths[j] ?? 0)).join('  ')}`.trimEnd());
   if (rows.length > maxRows) lines.push(`  ... ${rows.length - maxRows} more rows`);
@@ -29,7 +36,7 @@ export function formatSummary(s: EngineSummary, outputDir: string, firstRowsShow
     for (const e of s.badRows.examples ?? []) lines.push(`  ${JSON.stringify(e)}`);
   }
   const totals = Object.entries(s.totals ?? {});
-  if (totals.length) lines.push(`Totals: ${totals.map(([c, v]) => `${c} = ${v}`).join(', ')}`);
+  if (totals.length) lines.push(`Totals: ${totals.map(([c, v]) => `${c} = ${displayValue(v)}`).join(', ')}`);
   for (const p of s.pivots ?? []) {
     lines.push(`Pivot ${p.name}:`);
     lines.push(...table(p.header, p.rows, 50));
