@@ -1,5 +1,5 @@
 /** The summary `run` prints at the end of a job: rows, columns, per-step metrics, pivots, timings. */
-import { showValue } from './compare-cells';
+import { showValue } from '../verify/compare-cells';
 import type { EngineSummary, JsonCell } from './engine';
 
 /** A value as Excel would show it in a General-format cell: numbers to 15 significant digits, text unquoted. */

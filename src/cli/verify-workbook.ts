@@ -9,7 +9,7 @@ import type { SheetscaleConfig } from '../config/types.generated';
 import { LIMITS } from '../config/limits';
 import type { PivotSample, Recording } from '../recorder/record';
 import { cellAddress } from '../recorder/workbook';
-import { jsonValue, sameValue } from './compare-cells';
+import { sameValue, toJsonValue } from '../verify/compare-cells';
 import { runEngine, describeEngineFailure, type JsonCell, type ProgressEvent, type EngineSummary } from './engine';
 import { sampleCsv } from './sample-csv';
 
@@ -64,7 +64,7 @@ function comparePivot(sample: PivotSample, pivot: { header: JsonCell[]; rows: Js
   const offset = height - pivot.rows.length;
   pivot.rows.forEach((row, i) => {
     row.forEach((actual, j) => {
-      const expected = jsonValue(sample.cells[offset + i]?.[j] ?? { kind: 'blank' });
+      const expected = toJsonValue(sample.cells[offset + i]?.[j] ?? { kind: 'blank' });
       out.push({ cell: where(offset + i, j), formula: `PivotTable ${sample.name}`, expected, actual, match: sameValue(expected, actual) });
     });
   });
@@ -144,7 +144,7 @@ export async function verifyRecording(rec: Recording, options: VerifyOptions = {
     const index = new Map(summary.columns.map((c, i) => [c.name, i]));
     const cells: ComparedCell[] = [];
     for (const fc of rec.formulaCells) {
-      const expected = jsonValue(fc.expected);
+      const expected = toJsonValue(fc.expected);
       const col = index.get(fc.column);
       const row = summary.firstRows[fc.rowIndex];
       const actual = col === undefined || row === undefined ? undefined : row[col];

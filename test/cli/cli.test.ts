@@ -4,7 +4,6 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { validateConfig } from '../../src/config/validate';
-import { sameValue, jsonValue, showValue } from '../../src/cli/compare-cells';
 import { csvField, sampleCsv, serialToIsoDate } from '../../src/cli/sample-csv';
 import { formatVerifyReport } from '../../src/cli/commands/verify';
 import { compareRows, SAMPLE_ROW_COLUMN, rowCheckConfig } from '../../src/cli/verify-workbook';
@@ -100,18 +99,6 @@ describe('sheetscale run and explain: what is checked before the engine starts',
 });
 
 describe('value helpers of verify', () => {
-  it('compares as Excel shows values: 15 significant digits, text exactly, errors by code', () => {
-    expect(sameValue(0.3, 0.1 + 0.2)).toBe(true);
-    expect(sameValue(2.2, 2.21)).toBe(false);
-    expect(sameValue('OK', 'ok')).toBe(false);
-    expect(sameValue({ error: '#N/A' }, { error: '#N/A' })).toBe(true);
-    expect(sameValue({ error: '#N/A' }, '#N/A')).toBe(false);
-    expect(sameValue(null, 0)).toBe(false);
-    expect(jsonValue({ kind: 'error', value: '#DIV/0!' })).toEqual({ error: '#DIV/0!' });
-    expect(jsonValue({ kind: 'blank' })).toBeNull();
-    expect(showValue('x')).toBe('"x"');
-  });
-
   it('writes samples as CSV the engine reads back with their kinds', () => {
     expect(serialToIsoDate(40558)).toBe('2011-01-15');
     expect(serialToIsoDate(59)).toBe('1900-02-28');

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { writeFile } from 'node:fs/promises';
 import { RecordError } from '../../recorder/record';
 import { EngineUnavailableError } from '../engine';
-import { showValue } from '../compare-cells';
+import { showValue } from '../../verify/compare-cells';
 import { progressDisplay } from '../progress-display';
 import { verifyRecording, VerifyRunError, type ComparedCell, type VerifyReport } from '../verify-workbook';
 import { recordFile } from './record';

@@ -14,7 +14,7 @@ import type { AppState, Dispatch } from '../../app/app-state';
 import { messageOf, type Services } from '../../app/services';
 import { ErrorBar, Section } from '../../app/ui';
 import { curatedConfig } from '../recording/recording-slice';
-import { toJsonValue } from '../verify/compare';
+import { toJsonValue } from '../../../verify/compare-cells';
 import type { SourceChoice } from './run-slice';
 
 const useStyles = makeStyles({

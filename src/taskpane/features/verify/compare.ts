@@ -7,7 +7,7 @@
 import type { CellValue as JsonCellValue, PreviewInput, PreviewResult } from '../../../api/types';
 import type { SheetscaleConfig } from '../../../config/types.generated';
 import type { FormulaCell, PivotSample, SourceSample } from '../../../recorder/record';
-import type { CellValue } from '../../../recorder/workbook';
+import { sameValue, showValue, toJsonValue, type SameValueOptions } from '../../../verify/compare-cells';
 
 export interface Mismatch {
   /** "Ledger!D7" or "PivotTable1 row East". */
@@ -24,41 +24,13 @@ export interface VerifyReport {
   pivotsCompared: number;
 }
 
-/** The recorder's value → the JSON value encoding. */
-export function toJsonValue(v: CellValue): JsonCellValue {
-  switch (v.kind) {
-    case 'blank':
-      return null;
-    case 'error':
-      return { error: v.value };
-    default:
-      return v.value;
-  }
-}
-
 /** Preview inputs from the recorder's samples. */
 export function previewInputs(samples: readonly SourceSample[]): Record<string, PreviewInput> {
   return Object.fromEntries(samples.map((s) => [s.source, { rows: s.rows.map((r) => r.map(toJsonValue)) }]));
 }
 
-export function showValue(v: JsonCellValue | undefined): string {
-  if (v === undefined) return '(missing)';
-  if (v === null) return '(blank)';
-  if (typeof v === 'object') return v.error;
-  if (typeof v === 'string') return JSON.stringify(v);
-  return String(v);
-}
-
-/** Equal as Excel shows them: numbers to 15 significant digits, text case-sensitively, blank ≡ "" for formula results. */
-export function sameValue(a: JsonCellValue | undefined, b: JsonCellValue | undefined): boolean {
-  if (typeof a === 'number' && typeof b === 'number') {
-    if (a === b) return true;
-    return Number(a.toPrecision(15)) === Number(b.toPrecision(15));
-  }
-  if ((a === null || a === '') && (b === null || b === '')) return true;
-  if (a && b && typeof a === 'object' && typeof b === 'object') return a.error === b.error;
-  return a === b;
-}
+/** The preview gets the sample as CSV, where empty text and blank are one empty field. */
+const SAME_AS_PREVIEW: SameValueOptions = { blankMatchesEmptyText: true };
 
 const PER_ROW_OPS = new Set(['formula', 'lookup', 'conditionalAggregate']);
 
@@ -87,7 +59,7 @@ export function compareFormulaCells(cells: readonly FormulaCell[], preview: Prev
     const i = columnIndex.get(cell.column.toLowerCase());
     const got = i === undefined ? undefined : rows[cell.rowIndex]?.[i];
     const want = toJsonValue(cell.expected);
-    if (!sameValue(want, got)) {
+    if (!sameValue(want, got, SAME_AS_PREVIEW)) {
       out.push({ where: `${sheet}!${cell.cell}`, column: cell.column, excel: showValue(want), sheetscale: showValue(got), formula: cell.formula });
     }
   }
@@ -117,7 +89,7 @@ export function comparePivots(samples: readonly PivotSample[], preview: PreviewR
       excelRow.slice(1).forEach((v, j) => {
         compared++;
         const w = mine?.[j + 1];
-        if (!sameValue(v, w)) {
+        if (!sameValue(v, w, SAME_AS_PREVIEW)) {
           mismatches.push({ where: `${sample.name} row "${String(excelRow[0])}"`, column: String(got.header[j + 1] ?? `column ${j + 2}`), excel: showValue(v), sheetscale: showValue(w) });
         }
       });
