@@ -4,6 +4,7 @@
  * and answer for jobs the caller may see.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import type { Job } from '../../src/api/types';
 import { validateConfig } from '../../src/config/validate';
 import type { SheetscaleConfig } from '../../src/config/types.generated';
 import type { Catalog} from './catalog';
@@ -27,26 +28,8 @@ export interface JobSubmission {
   bindings?: Record<string, Binding>;
 }
 
-/** A job as the API shows it (the contract's Job). */
-export interface ApiJob {
-  id: string;
-  user: string;
-  state: JobState;
-  progress: number;
-  phase?: string;
-  attempts: number;
-  createdAt: string;
-  startedAt?: string;
-  finishedAt?: string;
-  datasets: string[];
-  configHash: string;
-  error?: { code: string; message: string; step?: string; hint?: string };
-  steps?: unknown[];
-  rowCount?: number;
-}
-
 /** The API view of a stored job: no locations, no handles. */
-export function toApiJob(j: JobRecord): ApiJob {
+export function toApiJob(j: JobRecord): Job {
   return {
     id: j.id,
     user: j.user,

@@ -6,18 +6,10 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { JOB_STATES, type JobError, type JobState } from '../../src/api/types';
 
-export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'dead';
-export const jobStates: readonly JobState[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'dead'];
-export const finishedStates: readonly JobState[] = ['succeeded', 'failed', 'cancelled', 'dead'];
-
-/** Why a job failed, as the API shows it. */
-export interface JobError {
-  code: string;
-  message: string;
-  step?: string;
-  hint?: string;
-}
+// A job's states and its error are the API's (src/api/types.ts); the store keeps them as they are.
+export type { JobError, JobState };
 
 /** A job as stored. Locations (config, inputs, output) are the service's own, never the client's. */
 export interface JobRecord {
@@ -225,7 +217,7 @@ export class JobStore {
   }
 
   countByState(): Record<JobState, number> {
-    const counts = Object.fromEntries(jobStates.map((s) => [s, 0])) as Record<JobState, number>;
+    const counts = Object.fromEntries(JOB_STATES.map((s) => [s, 0])) as Record<JobState, number>;
     for (const r of this.db.prepare('SELECT state, COUNT(*) AS n FROM jobs GROUP BY state').all() as Array<{ state: JobState; n: number }>) counts[r.state] = r.n;
     return counts;
   }

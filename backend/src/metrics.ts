@@ -3,7 +3,8 @@
  * come from the store (so they survive restarts); durations of jobs finished by this process are
  * a histogram.
  */
-import { jobStates, type JobRecord, type JobStore } from './job-store';
+import { JOB_STATES } from '../../src/api/types';
+import type { JobRecord, JobStore } from './job-store';
 
 const BUCKETS = [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600];
 
@@ -31,7 +32,7 @@ export class Metrics {
   render(activeAttempts: number): string {
     const counts = this.store.countByState();
     const lines = ['# HELP sheetscale_jobs Jobs in the store by state.', '# TYPE sheetscale_jobs gauge'];
-    for (const s of jobStates) lines.push(`sheetscale_jobs{state="${s}"} ${counts[s]}`);
+    for (const s of JOB_STATES) lines.push(`sheetscale_jobs{state="${s}"} ${counts[s]}`);
     lines.push('# HELP sheetscale_queue_depth Jobs waiting to run.', '# TYPE sheetscale_queue_depth gauge', `sheetscale_queue_depth ${counts.queued}`);
     lines.push('# HELP sheetscale_running_attempts Attempts running in this process.', '# TYPE sheetscale_running_attempts gauge', `sheetscale_running_attempts ${activeAttempts}`);
     lines.push('# HELP sheetscale_job_duration_seconds Run time of jobs finished by this process.', '# TYPE sheetscale_job_duration_seconds histogram');

@@ -65,21 +65,45 @@ export interface PreviewResult {
 /** Inputs of a preview: rows taken from the workbook, or a catalog dataset's sample. */
 export type PreviewInput = { rows: CellValue[][] } | { dataset: string };
 
-export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'dead';
+/** A job's states, in the order a job moves through them (the API's and the job store's). */
+export const JOB_STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'dead'] as const;
 
+export type JobState = (typeof JOB_STATES)[number];
+
+/** The states a job does not leave. */
+export const FINISHED_JOB_STATES: readonly JobState[] = ['succeeded', 'failed', 'cancelled', 'dead'];
+
+/** Why a job failed. */
+export interface JobError {
+  code: string;
+  message: string;
+  /** The config step that failed, when one did. */
+  step?: string;
+  /** What the user can do about it. */
+  hint?: string;
+}
+
+/**
+ * A job as the API returns it: the one definition, which the backend serves. Its OpenAPI schema
+ * (backend/src/routes/schemas.ts, jobSchema) is checked against it by tsc (backend/test/job-schema.test.ts).
+ */
 export interface Job {
   id: string;
   user: string;
   state: JobState;
+  /** 0 to 1. */
   progress: number;
   phase?: string;
   attempts: number;
   createdAt: string;
   startedAt?: string;
   finishedAt?: string;
+  /** The catalog datasets the job reads. */
   datasets: string[];
   configHash: string;
-  error?: { code: string; message: string; step?: string };
+  error?: JobError;
+  /** The engine's per-step metrics (summary.json's steps). */
+  steps?: unknown[];
   rowCount?: number;
 }
 
@@ -100,5 +124,5 @@ export interface RowsPage {
 
 /** True when a job will not change any more. */
 export function isFinished(state: JobState): boolean {
-  return state === 'succeeded' || state === 'failed' || state === 'cancelled' || state === 'dead';
+  return FINISHED_JOB_STATES.includes(state);
 }

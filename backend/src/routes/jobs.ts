@@ -1,5 +1,6 @@
 /** Jobs: submit, list, get, cancel, resubmit, and their results (summary, rows, download). */
 import type { FastifyInstance } from 'fastify';
+import { JOB_STATES } from '../../../src/api/types';
 import { ConflictError } from '../errors';
 import { toApiJob, type Binding } from '../job-service';
 import type { JobState } from '../job-store';
@@ -48,7 +49,7 @@ export default async function jobRoutes(app: FastifyInstance, { services }: { se
         tags: ['jobs'],
         summary: 'Your jobs, newest first (an admin sees everyone’s)',
         security: bearer,
-        querystring: { type: 'object', properties: { state: { type: 'string', enum: ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'dead'] } } },
+        querystring: { type: 'object', properties: { state: { type: 'string', enum: JOB_STATES } } },
         response: { 200: { type: 'object', properties: { jobs: { type: 'array', items: { $ref: 'Job#' } } } }, ...errorResponses },
       },
     },

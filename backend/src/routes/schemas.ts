@@ -2,6 +2,7 @@
  * JSON Schemas shared by the routes: they validate requests, shape responses and feed the
  * OpenAPI document (@fastify/swagger reads them from the routes).
  */
+import { JOB_STATES } from '../../../src/api/types';
 
 export const errorSchema = {
   $id: 'Error',
@@ -32,6 +33,7 @@ export const columnSchema = {
 
 export const rowsSchema = { type: 'array', items: { type: 'array', items: cellSchema } } as const;
 
+/** The Job type of src/api/types.ts as JSON Schema; backend/test/job-schema.test.ts keeps the two alike. */
 export const jobSchema = {
   $id: 'Job',
   type: 'object',
@@ -39,7 +41,7 @@ export const jobSchema = {
   properties: {
     id: { type: 'string' },
     user: { type: 'string' },
-    state: { type: 'string', enum: ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'dead'] },
+    state: { type: 'string', enum: JOB_STATES },
     progress: { type: 'number', minimum: 0, maximum: 1 },
     phase: { type: 'string' },
     attempts: { type: 'integer' },
