@@ -18,6 +18,7 @@ from pyspark.sql import functions as F  # noqa: N812 (PySpark's convention)
 
 from sheetscale_engine import values as V  # noqa: N812
 from sheetscale_engine.functions.base import (
+    CHEAP_COST,
     Arg,
     EvalContext,
     ExpressionError,
@@ -39,6 +40,7 @@ __all__ = [
     "compile_arg",
     "compile_expr",
     "excel_equal",
+    "references",
 ]
 
 _ARITHMETIC = {"+", "-", "*", "/", "^"}
@@ -90,17 +92,55 @@ def add_expr_columns(
     existing column of the same name is replaced in place). ``columns`` maps the names an Expr may
     refer to onto XV columns of ``df``.
     """
+    return add_expr_columns_with_kinds(df, exprs, columns, ctx, formula_result=formula_result)[0]
+
+
+def add_expr_columns_with_kinds(
+    df: DataFrame,
+    exprs: Sequence[tuple[str, Mapping[str, Any]]],
+    columns: Mapping[str, Column],
+    ctx: EvalContext | None = None,
+    *,
+    formula_result: bool = True,
+    where: Mapping[str, str] | None = None,
+) -> tuple[DataFrame, dict[str, frozenset[int]]]:
+    """``add_expr_columns`` that also returns the kinds each new column can hold.
+
+    ``where`` (new column → e.g. "step s3 (Ledger!F2: ...)") names each formula in compile errors.
+    """
     context = ctx if ctx is not None else EvalContext()
     binder = StagedBinder(prefix=f"__b{_next_prefix()}_")
     staged = replace(context, binder=binder, anchor_zero=_anchor_zero(df))
-    results = [(name, _finish(compile_arg(e, columns, staged), staged, formula_result)) for name, e in exprs]
+    results: list[tuple[str, Column]] = []
+    kinds: dict[str, frozenset[int]] = {}
+    for name, e in exprs:
+        here = replace(staged, where=where[name]) if where and name in where else staged
+        arg = compile_arg(e, columns, here)
+        results.append((name, _finish(arg, here, formula_result)))
+        kinds[name] = finished_kinds(arg.kinds) if formula_result else arg.kinds
     out = df
     for level in _levels(binder.stages):
         out = out.select("*", *[c.alias(n) for n, c in level])
     replaced = dict(results)
     final = [replaced[c].alias(c) if c in replaced else F.col(f"`{c}`") for c in df.columns]
     final += [c.alias(n) for n, c in results if n not in df.columns]
-    return out.select(*final)
+    return out.select(*final), kinds
+
+
+def finished_kinds(kinds: frozenset[int]) -> frozenset[int]:
+    """The kinds of a formula's result: a blank result shows as the number 0."""
+    return kinds - {V.BLANK} | ({V.NUMBER} if V.BLANK in kinds else frozenset())
+
+
+def references(expr: Any) -> set[str]:
+    """The names of the columns an Expr (or any JSON holding Exprs) refers to."""
+    if isinstance(expr, dict):
+        if expr.get("kind") == "column":
+            return {str(expr.get("name"))}
+        return set().union(*(references(v) for v in expr.values()))
+    if isinstance(expr, list):
+        return set().union(*(references(v) for v in expr))
+    return set()
 
 
 def _anchor_zero(df: DataFrame) -> Column | None:
@@ -173,7 +213,15 @@ def compile_arg(expr: Mapping[str, Any], columns: Mapping[str, Column], ctx: Eva
 
         args = [compile_arg(a, columns, ctx) for a in expr.get("args", [])]
         name = str(expr["name"])
-        col = call_function(name, args, ctx)
+
+        def call(cols: list[Column]) -> Column:
+            # Every argument is bound (computed once) before the function reads it: functions read
+            # an argument's kind, number and text many times, and an unbound argument would be
+            # copied into each place (exponential growth across nested calls).
+            bound = [replace(a, col=c, cost=min(a.cost, CHEAP_COST)) for a, c in zip(args, cols, strict=True)]
+            return call_function(name, bound, ctx)
+
+        col = let_all(args, call, ctx)
         return Arg(col, expr, _cost(args), result_kinds(name, args))
     raise ctx.fail(f"unknown expression kind {node_kind!r}")
 

@@ -12,15 +12,14 @@ job's single write.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from typing import Any, Final
 
-from pyspark.sql import Column, Observation
+from pyspark.sql import Observation
 from pyspark.sql import functions as F  # noqa: N812 (PySpark's convention)
 
 from sheetscale_engine.errors import ConfigInvalidError, StepFailedError, describe_step, step_ref
-from sheetscale_engine.expressions import compile_expr
-from sheetscale_engine.functions.base import EvalContext, ExpressionError
+from sheetscale_engine.expressions import add_expr_columns_with_kinds, references
+from sheetscale_engine.functions.base import ExpressionError
 from sheetscale_engine.names import ROW, col
 from sheetscale_engine.ops import (
     append,
@@ -54,7 +53,7 @@ OPS: Final[dict[str, Op]] = {
 
 
 def main_table(main: SourceTable) -> Table:
-    return Table(df=main.df, columns=tuple(n for n, _ in main.column_types))
+    return Table(df=main.df, columns=tuple(n for n, _ in main.column_types), kinds=main.column_kinds)
 
 
 def build(config: dict[str, Any], main: SourceTable, ctx: PlanContext) -> Table:
@@ -69,6 +68,10 @@ def build(config: dict[str, Any], main: SourceTable, ctx: PlanContext) -> Table:
         try:
             if first["op"] == "formula":
                 table, new_columns = _formulas(table, run, ctx)
+            elif first["op"] == "lookup":
+                before = set(table.columns)
+                table = lookup.apply_group(table, run, ctx, metrics)
+                new_columns = [c for c in table.columns if c not in before]
             else:
                 before = set(table.columns)
                 table = OPS[first["op"]](table, first, ctx, metrics[0])
@@ -90,10 +93,12 @@ def build(config: dict[str, Any], main: SourceTable, ctx: PlanContext) -> Table:
 
 
 def _runs(steps: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
-    """Steps grouped so that consecutive formula steps come together."""
+    """Steps grouped so that consecutive formula steps come together, and so do consecutive
+    lookups that one join can answer (lookup.fusable)."""
     run: list[dict[str, Any]] = []
     for step in steps:
-        if step["op"] == "formula" and run and run[0]["op"] == "formula":
+        formulas = step["op"] == "formula" and run and run[0]["op"] == "formula"
+        if formulas or lookup.fusable(run, step):
             run.append(step)
             continue
         if run:
@@ -101,23 +106,6 @@ def _runs(steps: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
         run = [step]
     if run:
         yield run
-
-
-def _references(expr: Any) -> set[str]:
-    if isinstance(expr, dict):
-        if expr.get("kind") == "column":
-            return {str(expr.get("name"))}
-        out: set[str] = set()
-        for v in expr.values():
-            if isinstance(v, (dict, list)):
-                out |= _references(v)
-        return out
-    if isinstance(expr, list):
-        out = set()
-        for v in expr:
-            out |= _references(v)
-        return out
-    return set()
 
 
 def _formulas(table: Table, run: list[dict[str, Any]], ctx: PlanContext) -> tuple[Table, list[str]]:
@@ -130,33 +118,26 @@ def _formulas(table: Table, run: list[dict[str, Any]], ctx: PlanContext) -> tupl
     """
     level: dict[str, int] = {}
     for step in run:
-        deps = [level[r] for r in _references(step["expr"]) if r in level]
+        deps = [level[r] for r in references(step["expr"]) if r in level]
         level[step["column"]] = 1 + max(deps) if deps else 0
     current = table
     hidden = set(table.hidden)
     for depth in range(max(level.values()) + 1):
-        refs = current.refs()
-        compiled: list[tuple[str, Column]] = []
-        for step in run:
-            if level[step["column"]] != depth:
-                continue
-            compiled.append(
-                (step["column"], compile_expr(step["expr"], refs, _with_where(ctx, describe_step(step))))
-            )
-            if step.get("hidden"):
-                hidden.add(step["column"])
-        names = [n for n, _ in compiled]
-        df = current.df.select(
-            *[col(c) for c in current.columns], *[c.alias(n) for n, c in compiled], col(ROW)
+        steps = [s for s in run if level[s["column"]] == depth]
+        exprs = [(s["column"], s["expr"]) for s in steps]
+        df, kinds = add_expr_columns_with_kinds(
+            current.df,
+            exprs,
+            current.refs(),
+            current.eval_ctx(ctx.eval_ctx),
+            where={s["column"]: describe_step(s) for s in steps},
         )
-        current = current.with_df(df, columns=(*current.columns, *names))
+        hidden |= {s["column"] for s in steps if s.get("hidden")}
+        names = [n for n, _ in exprs if n not in current.columns]
+        current = current.with_df(df, columns=(*current.columns, *names), kinds=current.with_kinds(kinds))
     # Columns in the order of the steps (Excel's column order), whatever their level.
-    ordered = (*table.columns, *[s["column"] for s in run])
+    ordered = tuple(dict.fromkeys((*table.columns, *[s["column"] for s in run])))
     return current.with_df(current.df, columns=ordered, hidden=frozenset(hidden)), [s["column"] for s in run]
-
-
-def _with_where(ctx: PlanContext, where: str) -> EvalContext:
-    return replace(ctx.eval_ctx, where=where)
 
 
 def _observe(

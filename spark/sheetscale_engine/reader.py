@@ -87,6 +87,11 @@ class SourceTable:
     def column_types(self) -> list[tuple[str, str]]:
         return [(c["name"], c["type"]) for c in self.config["columns"]]
 
+    @property
+    def column_kinds(self) -> dict[str, frozenset[int]]:
+        """The kinds each column can hold, from its type (see values.TYPE_KINDS)."""
+        return {c["name"]: V.TYPE_KINDS.get(c["type"], V.ALL_KINDS) for c in self.config["columns"]}
+
     def collect_bad_rows(self) -> None:
         """After the job ran: read the observed counts and, if any row was bad, fetch examples."""
         if self.observation is None:

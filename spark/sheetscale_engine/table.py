@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -28,6 +28,10 @@ class Table:
     columns: tuple[str, ...]
     hidden: frozenset[str] = frozenset()
     ordered: bool = True
+    # The kinds (values.NUMBER, ...) each column can hold, where known statically: a number
+    # column of the source cannot hold text, so its formulas leave out text-to-number parsing.
+    # A column missing here may hold any kind.
+    kinds: Mapping[str, frozenset[int]] = field(default_factory=dict)
 
     def with_df(self, df: DataFrame, **changes: Any) -> Table:
         return replace(self, df=df, **changes)
@@ -35,6 +39,18 @@ class Table:
     def refs(self) -> dict[str, Column]:
         """name → column, what the expression compiler resolves column references with."""
         return {c: col(c) for c in self.columns}
+
+    def kinds_of(self, name: str) -> frozenset[int]:
+        return self.kinds.get(name, V.ALL_KINDS)
+
+    def with_kinds(self, added: Mapping[str, frozenset[int]]) -> dict[str, frozenset[int]]:
+        """This table's kinds with ``added`` (new or replaced columns) on top."""
+        return {**self.kinds, **added}
+
+    def eval_ctx(self, ctx: EvalContext, where: str | None = None) -> EvalContext:
+        """``ctx`` that knows the kinds of this table's columns (and says where it is used)."""
+        extra: dict[str, Any] = {} if where is None else {"where": where}
+        return replace(ctx, column_kinds=self.kinds, **extra)
 
 
 @dataclass

@@ -375,6 +375,18 @@ def _cases(
     return expr.otherwise(default) if default is not None else expr
 
 
+# The kinds a source column of each config type can hold. An empty cell is blank in every type;
+# a number or date can also be an error (#VALUE! for a cell that does not fit under onBadRow
+# "error", #NUM! for text such as "1e999" beyond a double), and so can a logical.
+TYPE_KINDS: Final[dict[str, frozenset[int]]] = {
+    "number": frozenset({BLANK, NUMBER, ERROR}),
+    "date": frozenset({BLANK, NUMBER, ERROR}),
+    "text": frozenset({BLANK, TEXT}),
+    "logical": frozenset({BLANK, LOGICAL, ERROR}),
+    "mixed": ALL_KINDS,
+}
+
+
 def to_number(xv: Column, date_system: str = "1900", kinds: frozenset[int] = ALL_KINDS) -> Column:
     """XV → XV number as Excel's arithmetic coerces: blank 0, TRUE 1, numeric text, else #VALUE!.
 

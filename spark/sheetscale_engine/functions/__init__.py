@@ -59,7 +59,33 @@ def result_kinds(name: str, args: list[Arg]) -> frozenset[int]:
         return _TEXT_OR_ERROR
     if name == "NA":
         return frozenset({V.ERROR})
+    chosen = _chosen_values(name, args)
+    if chosen is not None:
+        # IF without a third argument gives FALSE when the condition is false.
+        false = frozenset({V.LOGICAL}) if name == "IF" and len(args) < 3 else frozenset()
+        return frozenset({V.ERROR}).union(false, *(_value_kinds(a) for a in chosen))
     return V.ALL_KINDS
+
+
+def _chosen_values(name: str, args: list[Arg]) -> list[Arg] | None:
+    """The arguments whose value a conditional function returns as it is (None: not one of them)."""
+    if name == "IF":
+        return args[1:]
+    if name in ("IFERROR", "IFNA"):
+        return args
+    if name == "IFS":
+        return args[1::2]
+    if name == "CHOOSE":
+        return args[1:]
+    if name == "SWITCH":
+        rest = args[1:]
+        return rest[1::2] + (rest[-1:] if len(rest) % 2 == 1 else [])
+    return None
+
+
+def _value_kinds(arg: Arg) -> frozenset[int]:
+    """What a returned argument can be: an omitted one (IF(c,1,)) is 0."""
+    return frozenset({V.NUMBER}) if arg.is_omitted else arg.kinds
 
 
 def call_function(name: str, args: list[Arg], ctx: EvalContext) -> Column:

@@ -32,4 +32,10 @@ def apply(table: Table, step: dict[str, Any], ctx: PlanContext, metrics: StepMet
     out = shaped(list(table.columns), table.df, 0)
     for i, source in enumerate(sources, start=1):
         out = out.unionByName(shaped([n for n, _ in source.column_types], source.df, i))
-    return table.with_df(out, columns=tuple(columns), ordered=table.ordered)
+    # A column holds what any of the appended tables holds there (blank where one lacks it).
+    kinds: dict[str, frozenset[int]] = {}
+    for c in columns:
+        holders = [table.kinds_of(c) if c in table.columns else frozenset({V.BLANK})]
+        holders += [s.column_kinds.get(c, frozenset({V.BLANK})) for s in sources]
+        kinds[c] = frozenset().union(*holders)
+    return table.with_df(out, columns=tuple(columns), ordered=table.ordered, kinds=kinds)

@@ -24,6 +24,7 @@ def rename_columns(table: Table, step: dict[str, Any], ctx: PlanContext, metrics
         table.df.select(*[col(c).alias(n) for c, n in zip(table.columns, names, strict=True)], col(ROW)),
         columns=tuple(names),
         hidden=frozenset(renames.get(h, h) for h in table.hidden),
+        kinds={n: table.kinds_of(c) for c, n in zip(table.columns, names, strict=True)},
     )
 
 

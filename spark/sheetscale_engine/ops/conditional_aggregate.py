@@ -79,7 +79,8 @@ def apply(table: Table, step: dict[str, Any], ctx: PlanContext, metrics: StepMet
     )
 
     row_crit = [
-        compile_expr(c["criterion"], table.refs(), ctx.eval_ctx, formula_result=False) for c in per_row
+        compile_expr(c["criterion"], table.refs(), table.eval_ctx(ctx.eval_ctx), formula_result=False)
+        for c in per_row
     ]
     base = table.df.select("*", *[c.alias(f"__ca_k{i}") for i, c in enumerate(row_crit)])
     complex_row: Column = F.lit(False)
@@ -136,6 +137,7 @@ def apply(table: Table, step: dict[str, Any], ctx: PlanContext, metrics: StepMet
         columns=(*table.columns, name),
         hidden=table.hidden | ({name} if step.get("hidden") else set()),
         ordered=ordered,
+        kinds=table.with_kinds({name: frozenset({V.NUMBER, V.ERROR})}),
     )
 
 

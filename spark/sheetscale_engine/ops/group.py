@@ -23,4 +23,6 @@ def apply(table: Table, step: dict[str, Any], ctx: PlanContext, metrics: StepMet
     grouped = table.df.groupBy(*keys).agg(*aggs, F.min(col(ROW)).alias(ROW))
     columns = [*by, *[a["as"] for a in step["aggregates"]]]
     out = grouped.select(*[col(c) for c in columns], col(ROW))
-    return table.with_df(out, columns=tuple(columns), hidden=frozenset(), ordered=False)
+    # The keys keep their kinds; an aggregate may hold anything its function gives.
+    kinds = {c: table.kinds_of(c) for c in by}
+    return table.with_df(out, columns=tuple(columns), hidden=frozenset(), ordered=False, kinds=kinds)
