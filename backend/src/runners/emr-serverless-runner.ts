@@ -6,9 +6,10 @@
 import { CancelJobRunCommand, GetJobRunCommand, StartJobRunCommand, type EMRServerlessClient } from '@aws-sdk/client-emr-serverless';
 import type { Storage } from '../storage/storage';
 import { joinUri } from '../storage/storage';
-import { describeAwsError, isThrottling, isTransientAwsError } from './aws-errors';
+import { describeAwsError } from './aws-errors';
+import { followRemoteRun, type RemoteRun, type RemoteRunState } from './follow-remote-run';
 import { engineArgs } from './local-runner';
-import { readEngineOutcome, sleep, type Execution, type RunCallbacks, type RunOutcome, type Runner, type RunSpec } from './runner';
+import type { Execution, RunCallbacks, Runner, RunSpec } from './runner';
 
 export interface EmrServerlessRunnerOptions {
   client: EMRServerlessClient;
@@ -34,90 +35,51 @@ export class EmrServerlessRunner implements Runner {
 
   constructor(private readonly o: EmrServerlessRunnerOptions) {}
 
-  private async patiently<T>(call: () => Promise<T>, poll: { delay: number }): Promise<T> {
-    const max = this.o.pollMaxMs ?? 60_000;
-    for (;;) {
-      try {
-        return await call();
-      } catch (err) {
-        if (!isThrottling(err)) throw err;
-        poll.delay = Math.min(poll.delay * 2, max);
-        this.o.log?.warn(`EMR Serverless throttled (${describeAwsError(err)}); next call in ${poll.delay} ms`);
-        await sleep(poll.delay);
-      }
-    }
+  run(spec: RunSpec, cb: RunCallbacks): Execution {
+    const run: RemoteRun = {
+      service: 'EMR Serverless',
+      findOrStart: async (pace, cancelled) => {
+        if (cancelled()) return null;
+        const jobRunId = await pace.patiently(() => this.start(spec));
+        this.o.log?.info(`job ${spec.jobId}: EMR Serverless job run ${jobRunId}`);
+        return jobRunId;
+      },
+      poll: (jobRunId) => this.jobRunState(jobRunId),
+      cancel: (jobRunId) => this.cancelRun(jobRunId),
+    };
+    return followRemoteRun(run, spec, cb, this.o);
   }
 
-  run(spec: RunSpec, cb: RunCallbacks): Execution {
-    let cancelled = false;
-    const detach = new AbortController();
-    const detached = (): boolean => detach.signal.aborted;
-    let runId: string | null = spec.externalId;
-    const poll = { delay: this.o.pollBaseMs };
-    const max = this.o.pollMaxMs ?? 60_000;
-    const done = (async (): Promise<RunOutcome> => {
-      try {
-        if (!runId) {
-          if (cancelled) return { kind: 'cancelled' };
-          const out = await this.patiently(
-            () =>
-              this.o.client.send(
-                new StartJobRunCommand({
-                  applicationId: this.o.applicationId,
-                  executionRoleArn: this.o.executionRoleArn,
-                  clientToken: clientToken(spec),
-                  name: `sheetscale ${spec.jobId} ${spec.attemptKey}`,
-                  jobDriver: {
-                    sparkSubmit: {
-                      entryPoint: joinUri(this.o.jobPackageUri, 'job.py'),
-                      entryPointArguments: engineArgs(spec),
-                      sparkSubmitParameters: `--py-files ${joinUri(this.o.jobPackageUri, 'sheetscale_engine.zip')}`,
-                    },
-                  },
-                  tags: { 'sheetscale:job': spec.jobId },
-                }),
-              ),
-            poll,
-          );
-          if (!out.jobRunId) throw new Error('StartJobRun returned no jobRunId');
-          runId = out.jobRunId;
-          this.o.log?.info(`job ${spec.jobId}: EMR Serverless job run ${runId}`);
-        }
-        cb.onExternalId(runId);
-        if (detached()) return { kind: 'detached' };
-        if (cancelled) await this.cancelRun(runId);
-        for (;;) {
-          const out = await this.patiently(() => this.o.client.send(new GetJobRunCommand({ applicationId: this.o.applicationId, jobRunId: runId! })), poll);
-          const state = out.jobRun?.state ?? 'UNKNOWN';
-          if (ACTIVE.has(state)) {
-            cb.onProgress(state === 'RUNNING' ? 0.1 : 0, state.toLowerCase());
-            await sleep(poll.delay, detach.signal);
-            if (detached()) return { kind: 'detached' };
-            poll.delay = Math.min(Math.round(poll.delay * 1.5), max);
-            continue;
-          }
-          if (state === 'CANCELLED') return { kind: 'cancelled' };
-          const outcome = await readEngineOutcome(this.o.storage, spec.outputUri);
-          if (state === 'SUCCESS') {
-            return outcome?.kind === 'succeeded' ? outcome : { kind: 'transient', error: { code: 'SUMMARY_MISSING', message: `Job run ${runId} succeeded but left no summary.json.` } };
-          }
-          if (outcome?.kind === 'failed') return outcome;
-          if (cancelled) return { kind: 'cancelled' };
-          return { kind: 'transient', error: { code: 'JOB_RUN_FAILED', message: `EMR Serverless job run ${runId} ended ${state}: ${out.jobRun?.stateDetails ?? 'no details'}` } };
-        }
-      } catch (err) {
-        if (isTransientAwsError(err)) return { kind: 'transient', error: { code: 'AWS_UNAVAILABLE', message: `EMR Serverless could not be reached: ${describeAwsError(err)}` } };
-        throw err;
-      }
-    })();
-    return {
-      done,
-      detach: () => detach.abort(),
-      cancel: async () => {
-        cancelled = true;
-        if (runId) await this.cancelRun(runId);
-      },
-    };
+  /** StartJobRun (idempotent by its client token): the job run's id. */
+  private async start(spec: RunSpec): Promise<string> {
+    const out = await this.o.client.send(
+      new StartJobRunCommand({
+        applicationId: this.o.applicationId,
+        executionRoleArn: this.o.executionRoleArn,
+        clientToken: clientToken(spec),
+        name: `sheetscale ${spec.jobId} ${spec.attemptKey}`,
+        jobDriver: {
+          sparkSubmit: {
+            entryPoint: joinUri(this.o.jobPackageUri, 'job.py'),
+            entryPointArguments: engineArgs(spec),
+            sparkSubmitParameters: `--py-files ${joinUri(this.o.jobPackageUri, 'sheetscale_engine.zip')}`,
+          },
+        },
+        tags: { 'sheetscale:job': spec.jobId },
+      }),
+    );
+    if (!out.jobRunId) throw new Error('StartJobRun returned no jobRunId');
+    return out.jobRunId;
+  }
+
+  /** GetJobRun's answer in the runners' words. */
+  private async jobRunState(jobRunId: string): Promise<RemoteRunState> {
+    const out = await this.o.client.send(new GetJobRunCommand({ applicationId: this.o.applicationId, jobRunId }));
+    const state = out.jobRun?.state ?? 'UNKNOWN';
+    if (ACTIVE.has(state)) return { is: 'active', state, running: state === 'RUNNING' };
+    if (state === 'SUCCESS') return { is: 'succeeded', ifNoSummary: { code: 'SUMMARY_MISSING', message: `Job run ${jobRunId} succeeded but left no summary.json.` } };
+    if (state === 'CANCELLED') return { is: 'cancelled' };
+    return { is: 'failed', why: { code: 'JOB_RUN_FAILED', message: `EMR Serverless job run ${jobRunId} ended ${state}: ${out.jobRun?.stateDetails ?? 'no details'}` } };
   }
 
   private async cancelRun(jobRunId: string): Promise<void> {

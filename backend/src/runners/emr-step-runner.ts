@@ -17,9 +17,10 @@ import {
   type EMRClient,
 } from '@aws-sdk/client-emr';
 import type { Storage } from '../storage/storage';
-import { describeAwsError, isThrottling, isTransientAwsError } from './aws-errors';
+import { describeAwsError } from './aws-errors';
+import { followRemoteRun, type RemoteRun, type RemoteRunState } from './follow-remote-run';
 import { engineArgs } from './local-runner';
-import { readEngineOutcome, sleep, type Execution, type RunCallbacks, type RunOutcome, type Runner, type RunSpec } from './runner';
+import type { Execution, RunCallbacks, Runner, RunSpec } from './runner';
 import { joinUri } from '../storage/storage';
 
 export interface EmrStepRunnerOptions {
@@ -86,83 +87,41 @@ export class EmrStepRunner implements Runner {
     return id;
   }
 
-  /** Calls AWS, waiting and retrying while it throttles (the poll interval doubles each time). */
-  private async patiently<T>(call: () => Promise<T>, state: { delay: number }): Promise<T> {
-    const max = this.o.pollMaxMs ?? 60_000;
-    for (;;) {
-      try {
-        return await call();
-      } catch (err) {
-        if (!isThrottling(err)) throw err;
-        state.delay = Math.min(state.delay * 2, max);
-        this.o.log?.warn(`EMR throttled (${describeAwsError(err)}); next call in ${state.delay} ms`);
-        await sleep(state.delay);
-      }
-    }
+  run(spec: RunSpec, cb: RunCallbacks): Execution {
+    const run: RemoteRun = {
+      service: 'EMR',
+      findOrStart: async (pace, cancelled) => {
+        const found = await pace.patiently(() => this.findStep(spec));
+        if (found || cancelled()) return found;
+        await this.o.storage.removePrefix(spec.outputUri);
+        const stepId = await pace.patiently(() => this.submit(spec));
+        this.o.log?.info(`job ${spec.jobId}: EMR step ${stepId} submitted`);
+        return stepId;
+      },
+      poll: (stepId) => this.stepState(stepId),
+      cancel: (stepId) => this.cancelStep(stepId),
+    };
+    return followRemoteRun(run, spec, cb, this.o);
   }
 
-  run(spec: RunSpec, cb: RunCallbacks): Execution {
-    let cancelled = false;
-    const detach = new AbortController();
-    const detached = (): boolean => detach.signal.aborted;
-    let stepId: string | null = spec.externalId;
-    const poll = { delay: this.o.pollBaseMs };
-    const max = this.o.pollMaxMs ?? 60_000;
-    const done = (async (): Promise<RunOutcome> => {
-      try {
-        if (!stepId) stepId = await this.patiently(() => this.findStep(spec), poll);
-        if (!stepId) {
-          if (cancelled) return { kind: 'cancelled' };
-          await this.o.storage.removePrefix(spec.outputUri);
-          stepId = await this.patiently(() => this.submit(spec), poll);
-          this.o.log?.info(`job ${spec.jobId}: EMR step ${stepId} submitted`);
-        }
-        cb.onExternalId(stepId);
-        if (detached()) return { kind: 'detached' };
-        if (cancelled) await this.cancelStep(stepId);
-        for (;;) {
-          let out;
-          try {
-            out = await this.patiently(() => this.o.emr.send(new DescribeStepCommand({ ClusterId: this.o.clusterId, StepId: stepId! })), poll);
-          } catch (err) {
-            if ((err as { name?: string }).name === 'InvalidRequestException') {
-              return { kind: 'transient', error: { code: 'STEP_LOST', message: `EMR no longer knows step ${stepId} of this job (${describeAwsError(err)}).` } };
-            }
-            throw err;
-          }
-          const status = out.Step?.Status;
-          const state = status?.State ?? 'UNKNOWN';
-          if (ACTIVE.has(state)) {
-            cb.onProgress(state === 'RUNNING' ? 0.1 : 0, state.toLowerCase());
-            await sleep(poll.delay, detach.signal);
-            if (detached()) return { kind: 'detached' };
-            poll.delay = Math.min(Math.round(poll.delay * 1.5), max);
-            continue;
-          }
-          if (state === 'CANCELLED') return { kind: 'cancelled' };
-          const outcome = await readEngineOutcome(this.o.storage, spec.outputUri);
-          if (state === 'COMPLETED') {
-            return outcome?.kind === 'succeeded' ? outcome : { kind: 'transient', error: { code: 'SUMMARY_MISSING', message: `EMR step ${stepId} completed but left no summary.json.` } };
-          }
-          if (state === 'FAILED' && outcome?.kind === 'failed') return outcome;
-          if (cancelled) return { kind: 'cancelled' };
-          const d = status?.FailureDetails;
-          const why = [d?.Reason, d?.Message].filter(Boolean).join(': ') || `the step ended ${state}`;
-          return { kind: 'transient', error: { code: state === 'INTERRUPTED' ? 'STEP_INTERRUPTED' : 'STEP_FAILED', message: `EMR step ${stepId}: ${why}${d?.LogFile ? ` (log: ${d.LogFile})` : ''}` } };
-        }
-      } catch (err) {
-        if (isTransientAwsError(err)) return { kind: 'transient', error: { code: 'AWS_UNAVAILABLE', message: `EMR could not be reached: ${describeAwsError(err)}` } };
-        throw err;
-      }
-    })();
-    return {
-      done,
-      detach: () => detach.abort(),
-      cancel: async () => {
-        cancelled = true;
-        if (stepId) await this.cancelStep(stepId);
-      },
-    };
+  /** DescribeStep's answer in the runners' words. */
+  private async stepState(stepId: string): Promise<RemoteRunState> {
+    let out;
+    try {
+      out = await this.o.emr.send(new DescribeStepCommand({ ClusterId: this.o.clusterId, StepId: stepId }));
+    } catch (err) {
+      if ((err as { name?: string }).name !== 'InvalidRequestException') throw err;
+      return { is: 'lost', why: { code: 'STEP_LOST', message: `EMR no longer knows step ${stepId} of this job (${describeAwsError(err)}).` } };
+    }
+    const status = out.Step?.Status;
+    const state = status?.State ?? 'UNKNOWN';
+    if (ACTIVE.has(state)) return { is: 'active', state, running: state === 'RUNNING' };
+    if (state === 'COMPLETED') return { is: 'succeeded', ifNoSummary: { code: 'SUMMARY_MISSING', message: `EMR step ${stepId} completed but left no summary.json.` } };
+    if (state === 'CANCELLED') return { is: 'cancelled' };
+    const d = status?.FailureDetails;
+    const why = [d?.Reason, d?.Message].filter(Boolean).join(': ') || `the step ended ${state}`;
+    const error = { code: state === 'INTERRUPTED' ? 'STEP_INTERRUPTED' : 'STEP_FAILED', message: `EMR step ${stepId}: ${why}${d?.LogFile ? ` (log: ${d.LogFile})` : ''}` };
+    return state === 'FAILED' ? { is: 'failed', why: error } : { is: 'ended', why: error };
   }
 
   private async cancelStep(stepId: string): Promise<void> {
