@@ -212,9 +212,22 @@ def sci15(n: Column) -> Column:
     return F.format_string("%.14E", F.when(n == 0, F.lit(0.0)).otherwise(n))
 
 
+def _short_digits(n: Column) -> Column:
+    """How many digits Java's ``Double.toString`` (Spark's double → string cast) writes for ``n``,
+    leading zeros of "0.00123" included (so the count can only be too high, never too low)."""
+    shortest = n.cast("string")
+    mantissa = F.substring_index(shortest, "E", 1)
+    return F.length(mantissa) - 1 - F.when(n < 0, 1).otherwise(0)
+
+
 def round15(n: Column) -> Column:
-    """The double nearest to the number rounded to 15 significant digits (Excel's precision)."""
-    return sci15(n).cast("double")
+    """The double nearest to the number rounded to 15 significant digits (Excel's precision).
+
+    Fast path: a double whose decimal form (which always reads back as the same double) has at
+    most 15 digits already is that 15-digit number: no formatting and parsing needed. That is
+    most numbers in a ledger (2.5, 1234.56, 20240131).
+    """
+    return F.when(n == 0, F.lit(0.0)).when(_short_digits(n) <= 15, n).otherwise(sci15(n).cast("double"))
 
 
 def general_text(n: Column) -> Column:
@@ -224,6 +237,17 @@ def general_text(n: Column) -> Column:
     decimal exponents -14..14 (``10000000`` → "10000000", ``0.1+0.2`` → "0.3"), otherwise
     scientific in Excel's style ("1E+21", "1.23456789012346E+15", "1E-15").
     """
+    shortest = n.cast("string")
+    # Fast path: Java writes numbers from 0.001 to 10^7 in plain notation ("1234.5", "100.0"); with
+    # at most 15 digits that is Excel's text once a trailing ".0" is dropped.
+    plain = ~shortest.contains("E") & (_short_digits(n) <= 15)
+    fast = F.when(shortest.endswith(".0"), shortest.substr(F.lit(1), F.length(shortest) - 2)).otherwise(
+        shortest
+    )
+    return F.when(n == 0, F.lit("0")).when(plain, fast).otherwise(_general_text_slow(n))
+
+
+def _general_text_slow(n: Column) -> Column:
     e_str = sci15(n)
     negative = F.substring(e_str, 1, 1) == "-"
     body = F.regexp_replace(e_str, "^-", "")
@@ -482,7 +506,7 @@ def match_key(xv: Column) -> Column:
     """
     k = kind(xv)
     payload = (
-        F.when(k == NUMBER, sci15(num(xv)))
+        F.when(k == NUMBER, round15(num(xv)).cast("string"))
         .when(k == TEXT, F.lower(text(xv)))
         .when(k == LOGICAL, logical_text(logical(xv)))
         .when(k == ERROR, text(xv))
