@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import Any, Final
 
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F  # noqa: N812 (PySpark's convention)
@@ -118,9 +118,7 @@ def add_expr_columns_with_kinds(
         arg = compile_arg(e, columns, here)
         results.append((name, _finish(arg, here, formula_result)))
         kinds[name] = finished_kinds(arg.kinds) if formula_result else arg.kinds
-    out = df
-    for level in _levels(binder.stages):
-        out = out.select("*", *[c.alias(n) for n, c in level])
+    out = _staged(df, binder.stages, [c for _, c in results])
     replaced = dict(results)
     final = [replaced[c].alias(c) if c in replaced else F.col(f"`{c}`") for c in df.columns]
     final += [c.alias(n) for n, c in results if n not in df.columns]
@@ -160,19 +158,51 @@ def _next_prefix() -> int:
     return _PREFIX_COUNTER[0]
 
 
-def _levels(stages: list[tuple[str, Column]]) -> list[list[tuple[str, Column]]]:
-    """Group helper columns so that each only reads helpers of earlier groups."""
+_HELPER_NAME: Final = re.compile(r"(__b\d+_\d+)\b")
+
+
+def _helpers_in(c: Column) -> set[str]:
+    """The helper columns (``__b<N>_<M>``) an expression reads."""
+    return set(_HELPER_NAME.findall(str(c)))
+
+
+def _levels(stages: list[tuple[str, Column]]) -> list[list[tuple[str, Column, set[str]]]]:
+    """Group helper columns so that each only reads helpers of earlier groups (with what it reads)."""
     level: dict[str, int] = {}
-    groups: list[list[tuple[str, Column]]] = []
+    groups: list[list[tuple[str, Column, set[str]]]] = []
     for name, col in stages:
-        text = str(col)
-        deps = [level[d] for d in re.findall(r"(__b\d+_\d+)\b", text) if d in level]
-        lv = 1 + max(deps, default=-1)
+        deps = {d for d in _helpers_in(col) if d in level}
+        lv = 1 + max((level[d] for d in deps), default=-1)
         level[name] = lv
         while len(groups) <= lv:
             groups.append([])
-        groups[lv].append((name, col))
+        groups[lv].append((name, col, deps))
     return groups
+
+
+def _staged(df: DataFrame, stages: list[tuple[str, Column]], results: list[Column]) -> DataFrame:
+    """``df`` with the helper columns added level by level, each level in one projection.
+
+    A helper is dropped after the last level that reads it (unless a result reads it): every
+    projection copies the whole row, so carrying dead helpers along would cost at each level.
+    """
+    groups = _levels(stages)
+    last_use: dict[str, int] = {}
+    for i, group in enumerate(groups):
+        for _, _, deps in group:
+            for d in deps:
+                last_use[d] = max(last_use.get(d, -1), i)
+    for c in results:
+        for d in _helpers_in(c):
+            last_use[d] = len(groups)
+    base = [F.col(f"`{c}`") for c in df.columns]
+    alive: list[str] = []
+    out = df
+    for i, group in enumerate(groups):
+        alive = [h for h in alive if last_use.get(h, -1) >= i]
+        out = out.select(*base, *[F.col(h) for h in alive], *[c.alias(n) for n, c, _ in group])
+        alive += [n for n, _, _ in group]
+    return out
 
 
 def compile_arg(expr: Mapping[str, Any], columns: Mapping[str, Column], ctx: EvalContext) -> Arg:

@@ -33,7 +33,7 @@ from sheetscale_engine.ops import (
     sort,
 )
 from sheetscale_engine.reader import SourceTable
-from sheetscale_engine.table import PlanContext, StepMetrics, Table, error_count
+from sheetscale_engine.table import PlanContext, StepMetrics, Table, error_count, order_by_row
 
 Op = Callable[[Table, dict[str, Any], PlanContext, StepMetrics], Table]
 
@@ -67,7 +67,7 @@ def build(config: dict[str, Any], main: SourceTable, ctx: PlanContext) -> Table:
         metrics = [StepMetrics(step=s) for s in run]
         try:
             if first["op"] == "formula":
-                table, new_columns = _formulas(table, run, ctx)
+                table, new_columns = _formulas(_in_row_order(table), run, ctx)
             elif first["op"] == "lookup":
                 before = set(table.columns)
                 table = lookup.apply_group(table, run, ctx, metrics)
@@ -90,6 +90,17 @@ def build(config: dict[str, Any], main: SourceTable, ctx: PlanContext) -> Table:
         previous = metrics[-1]
         ctx.metrics.extend(metrics)
     return table
+
+
+def _in_row_order(table: Table) -> Table:
+    """The table sorted back into row order if a join (a lookup into a large source) shuffled it.
+
+    The result must come out in row order anyway; sorting before formula columns widen the rows
+    moves far fewer bytes than sorting the wide result at the end.
+    """
+    if table.ordered:
+        return table
+    return table.with_df(order_by_row(table.df), ordered=True)
 
 
 def _runs(steps: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:

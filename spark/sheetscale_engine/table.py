@@ -100,7 +100,8 @@ class PlanContext:
     def is_small(self, df: DataFrame) -> bool:
         """Whether Spark's size estimate of ``df`` allows a broadcast (planning only, no job)."""
         try:
-            size = int(df._jdf.queryExecution().optimizedPlan().stats().sizeInBytes().toString())
+            # A Scala BigInt: py4j hands it over as a Python int (str() also covers a JavaObject).
+            size = int(str(df._jdf.queryExecution().optimizedPlan().stats().sizeInBytes()))
         except Exception:  # the estimate is an optimisation only
             return False
         return size <= self.broadcast_bytes
