@@ -30,10 +30,11 @@ ENCODING_JSON: Final = "json"
 def json_value(xv: Column) -> Column:
     """XV → its JSON text (the contract's value encoding) as a Spark string."""
     k = V.kind(xv)
-    number = F.when(V.num(xv) == F.floor(V.num(xv)), F.format_string("%.0f", V.num(xv))).otherwise(
-        V.num(xv).cast("string")
-    )
-    number = F.when(F.abs(V.num(xv)) < 1e15, number).otherwise(V.num(xv).cast("string"))
+    n = V.num(xv)
+    # Whole numbers below 10^15 are exact as a long ("12", not "12.0"); the rest as Java writes a
+    # double ("12.5", "1.0E21": valid JSON numbers that read back as the same double).
+    whole = (n == F.floor(n)) & (F.abs(n) < 1e15)
+    number = F.when(whole, n.cast("bigint").cast("string")).otherwise(n.cast("string"))
     return (
         F.when(k == V.NUMBER, number)
         .when(k == V.TEXT, _json_string(V.text(xv)))
