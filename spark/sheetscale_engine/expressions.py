@@ -17,6 +17,7 @@ from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F  # noqa: N812 (PySpark's convention)
 
 from sheetscale_engine import values as V  # noqa: N812
+from sheetscale_engine.config.error_codes import error_codes
 from sheetscale_engine.functions.base import (
     CHEAP_COST,
     Arg,
@@ -221,7 +222,7 @@ def compile_arg(expr: Mapping[str, Any], columns: Mapping[str, Column], ctx: Eva
         return Arg(V.xv_blank(), expr, 1, frozenset({V.BLANK}))
     if node_kind == "error":
         code = str(expr["value"])
-        if code not in V.error_codes():
+        if code not in error_codes():
             raise ctx.fail(f"{code!r} is not an Excel error code")
         return Arg(V.xv_error(code), expr, 1, frozenset({V.ERROR}))
     if node_kind == "column":

@@ -30,6 +30,7 @@ from pyspark.sql import functions as F  # noqa: N812 (PySpark's convention)
 from pyspark.sql.types import DataType, StringType, StructField, StructType
 
 from sheetscale_engine import values as V  # noqa: N812
+from sheetscale_engine.config.error_codes import error_codes
 from sheetscale_engine.errors import BAD_ROW_MARKER, ConfigInvalidError, Location, SourceNotFoundError
 from sheetscale_engine.names import ROW, col
 
@@ -430,7 +431,7 @@ def cell_value(raw: Column, parsed: Column, ctype: str) -> tuple[Column, Column]
         .when(parsed.isNotNull(), V.xv_number(parsed))
         .when(u == "TRUE", V.xv_logical(True))
         .when(u == "FALSE", V.xv_logical(False))
-        .when(u.isin(*V.error_codes()), V.xv_of(V.ERROR, s=u))
+        .when(u.isin(*error_codes()), V.xv_of(V.ERROR, s=u))
         .otherwise(V.xv_of(V.TEXT, s=raw))
     )
     return value, F.lit(True)

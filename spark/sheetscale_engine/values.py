@@ -15,15 +15,15 @@ one projection that Spark can code-generate.
 
 from __future__ import annotations
 
-import json
 import math
 from functools import cache
-from pathlib import Path
 from typing import Final
 
 from pyspark.sql import Column
 from pyspark.sql import functions as F  # noqa: N812 (PySpark's convention)
 from pyspark.sql.types import BooleanType, ByteType, DoubleType, StringType, StructField, StructType
+
+from sheetscale_engine.config.error_codes import error_codes
 
 BLANK: Final = 0
 NUMBER: Final = 1
@@ -48,7 +48,6 @@ XV_TYPE: Final = StructType(
     ]
 )
 
-_SCHEMA_PATH: Final = Path(__file__).resolve().parents[2] / "schema" / "config.schema.json"
 
 # Error codes used by the engine itself (all of them are members of the schema's ErrorCode enum,
 # which a test checks): one name per code so that a typo is a NameError, not a new error value.
@@ -59,14 +58,6 @@ REF: Final = "#REF!"
 NAME: Final = "#NAME?"
 NUM: Final = "#NUM!"
 NA: Final = "#N/A"
-
-
-@cache
-def error_codes() -> tuple[str, ...]:
-    """The Excel error codes of the config contract (schema $defs.ErrorCode), in schema order."""
-    schema = json.loads(_SCHEMA_PATH.read_text(encoding="utf-8"))
-    codes: list[str] = schema["$defs"]["ErrorCode"]["enum"]
-    return tuple(codes)
 
 
 # --------------------------------------------------------------------------------------------

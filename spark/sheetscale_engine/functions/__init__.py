@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import json
-from functools import cache
-from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
 from pyspark.sql import Column
 
 from sheetscale_engine import values as V  # noqa: N812
+from sheetscale_engine.config.functions import functions, get_function
 from sheetscale_engine.functions import dates, information, logical, math, text, textformat
 from sheetscale_engine.functions.base import Arg, EvalContext, FunctionImpl
-
-_FUNCTIONS_JSON: Final = Path(__file__).resolve().parents[3] / "schema" / "functions.json"
 
 IMPLEMENTATIONS: Final[dict[str, FunctionImpl]] = {
     **logical.FUNCTIONS,
@@ -25,16 +21,9 @@ IMPLEMENTATIONS: Final[dict[str, FunctionImpl]] = {
 }
 
 
-@cache
-def function_list() -> dict[str, dict[str, Any]]:
-    """schema/functions.json by function name."""
-    data = json.loads(_FUNCTIONS_JSON.read_text(encoding="utf-8"))
-    return {str(f["name"]): f for f in data["functions"]}
-
-
 def scalar_function_names() -> list[str]:
     """The functions that may appear in an expression (every category but 'table')."""
-    return [name for name, f in function_list().items() if f.get("category") != "table"]
+    return [f.name for f in functions() if f.is_scalar]
 
 
 _NUMBER_OR_ERROR: Final = frozenset({V.NUMBER, V.ERROR})
@@ -46,7 +35,8 @@ _LOGICAL_RESULTS: Final = frozenset({"AND", "OR", "NOT", "XOR", "EXACT"})
 
 def result_kinds(name: str, args: list[Arg]) -> frozenset[int]:
     """The kinds a call's result can have (conservative), to prune coercions of its value."""
-    category = function_list().get(name, {}).get("category")
+    spec = get_function(name)
+    category = spec.category if spec is not None else None
     if name in _LOGICAL_RESULTS:
         return _LOGICAL_OR_ERROR
     if name in _NUMBER_RESULTS:
@@ -90,16 +80,16 @@ def _value_kinds(arg: Arg) -> frozenset[int]:
 
 def call_function(name: str, args: list[Arg], ctx: EvalContext) -> Column:
     """Compile a call of a supported scalar function, checking it against functions.json."""
-    spec = function_list().get(name)
+    spec = get_function(name)
     if spec is None:
         raise ctx.fail(f"{name} is not a supported function (the list is schema/functions.json)")
-    if spec.get("category") == "table":
+    if not spec.is_scalar:
         raise ctx.fail(
             f"{name} cannot appear inside an expression: the recorder turns it into a "
-            f"{spec.get('becomesStep')} step"
+            f"{spec.becomes_step} step"
         )
-    if not spec["minArgs"] <= len(args) <= spec["maxArgs"]:
-        raise ctx.fail(f"{name} takes {spec['minArgs']} to {spec['maxArgs']} arguments, got {len(args)}")
+    if not spec.min_args <= len(args) <= spec.max_args:
+        raise ctx.fail(f"{name} takes {spec.min_args} to {spec.max_args} arguments, got {len(args)}")
     impl = IMPLEMENTATIONS.get(name)
     if impl is None:
         raise ctx.fail(f"{name} is in functions.json but the Spark engine has no implementation")
