@@ -89,44 +89,31 @@ def formulas() -> list[tuple[str, dict[str, Any]]]:
     return f
 
 
+def vlookup(step_id: str, cell: str, index: int, column: str, match: str) -> dict[str, Any]:
+    """=VLOOKUP(B2,Reference!A:D,index,FALSE) in ``cell``: the reference's ``column`` by Key."""
+    return {
+        "op": "lookup",
+        "id": step_id,
+        "provenance": {"sheet": "Txns", "cell": cell, "formula": f"=VLOOKUP(B2,Reference!A:D,{index},FALSE)"},
+        "column": column,
+        "function": "VLOOKUP",
+        "key": col("Key"),
+        "source": "reference",
+        "keyColumn": "Key",
+        "returnColumn": column,
+        "match": match,
+    }
+
+
 def config(lookup_match: str = "wildcard") -> dict[str, Any]:
-    steps: list[dict[str, Any]] = [
-        {
-            "op": "lookup",
-            "id": "rate",
-            "provenance": {"sheet": "Txns", "cell": "I2", "formula": "=VLOOKUP(B2,Reference!A:D,2,FALSE)"},
-            "column": "Rate",
-            "function": "VLOOKUP",
-            "key": col("Key"),
-            "source": "reference",
-            "keyColumn": "Key",
-            "returnColumn": "Rate",
-            "match": lookup_match,
-        },
-        {
-            "op": "lookup",
-            "id": "name",
-            "provenance": {"sheet": "Txns", "cell": "J2", "formula": "=VLOOKUP(B2,Reference!A:D,3,FALSE)"},
-            "column": "Name",
-            "function": "VLOOKUP",
-            "key": col("Key"),
-            "source": "reference",
-            "keyColumn": "Key",
-            "returnColumn": "Name",
-            "match": lookup_match,
-        },
-        {
-            "op": "lookup",
-            "id": "region",
-            "provenance": {"sheet": "Txns", "cell": "K2", "formula": "=VLOOKUP(B2,Reference!A:D,4,FALSE)"},
-            "column": "Region",
-            "function": "VLOOKUP",
-            "key": col("Key"),
-            "source": "reference",
-            "keyColumn": "Key",
-            "returnColumn": "Region",
-            "match": lookup_match,
-        },
+    # Three VLOOKUPs of one key fetching columns 2, 3 and 4 of the same reference row.
+    steps = [
+        vlookup(step_id, cell, index, column, lookup_match)
+        for step_id, cell, index, column in (
+            ("rate", "I2", 2, "Rate"),
+            ("name", "J2", 3, "Name"),
+            ("region", "K2", 4, "Region"),
+        )
     ]
     for i, (name, expr) in enumerate(formulas()):
         steps.append(

@@ -24,13 +24,14 @@ from sheetscale_engine.functions.base import (
     EvalContext,
     ExpressionError,
     StagedBinder,
-    bind_changed,
     constant_logical,
     constant_number,
     constant_text,
     first_error,
     let_all,
     number_result,
+    numeric,
+    textual,
 )
 
 __all__ = [
@@ -45,6 +46,9 @@ __all__ = [
 ]
 
 _ARITHMETIC = {"+", "-", "*", "/", "^"}
+# The size estimate of a computed value (an operator's or a call's result): anything but a column
+# or a literal is bound before an operator reads it (see functions.base.Binder).
+COMPUTED_COST = 100
 _COMPARISON = {"=", "<>", "<", ">", "<=", ">="}
 
 
@@ -253,13 +257,8 @@ def compile_arg(expr: Mapping[str, Any], columns: Mapping[str, Column], ctx: Eva
             return call_function(name, bound, ctx)
 
         col = let_all(args, call, ctx)
-        return Arg(col, expr, _cost(args), result_kinds(name, args))
+        return Arg(col, expr, COMPUTED_COST, result_kinds(name, args))
     raise ctx.fail(f"unknown expression kind {node_kind!r}")
-
-
-def _cost(args: list[Arg]) -> int:
-    """Anything but a column or a literal is bound before an operator reads it (see Binder)."""
-    return 100
 
 
 def _unary(expr: Mapping[str, Any], arg: Arg, ctx: EvalContext) -> Arg:
@@ -268,58 +267,32 @@ def _unary(expr: Mapping[str, Any], arg: Arg, ctx: EvalContext) -> Arg:
         # Excel's unary plus changes nothing: =+"a" is "a".
         return Arg(arg.col, expr, arg.cost, arg.kinds)
 
-    def body(cols: list[Column]) -> Column:
-        def negate_or_percent(xs: list[Column]) -> Column:
-            n = V.num(xs[0])
-            result = -n if op == "-" else n / 100
-            return first_error(xs, V.xv_number_unchecked(result + F.lit(0.0)))
+    def negate_or_percent(ns: list[Column]) -> Column:
+        result = -ns[0] if op == "-" else ns[0] / 100
+        return V.xv_number_unchecked(result + F.lit(0.0))  # + 0.0: -0.0 → 0.0
 
-        return bind_changed(cols, [V.to_number(cols[0], ctx.date_system, arg.kinds)], negate_or_percent, ctx)
-
-    if op not in ("-", "%"):
-        raise ctx.fail(f"unknown unary operator {op!r}")
-    return Arg(let_all([arg], body, ctx), expr, _cost([arg]), V.number_kinds(arg.kinds))
+    return Arg(numeric([arg], ctx, negate_or_percent), expr, COMPUTED_COST, V.number_kinds(arg.kinds))
 
 
 def _binary(expr: Mapping[str, Any], left: Arg, right: Arg, ctx: EvalContext) -> Arg:
     op = str(expr.get("op"))
     err = frozenset({V.ERROR}) if V.ERROR in (left.kinds | right.kinds) else frozenset()
     if op in _ARITHMETIC:
-        col = let_all(
-            [left, right], lambda cs: arithmetic(op, cs[0], cs[1], ctx, left.kinds, right.kinds), ctx
-        )
+        col = numeric([left, right], ctx, lambda ns: _arithmetic(op, ns[0], ns[1]))
         kinds = frozenset({V.NUMBER, V.ERROR})
     elif op == "&":
-        col = let_all([left, right], lambda cs: concat_text(cs[0], cs[1], ctx, left.kinds, right.kinds), ctx)
+        col = textual([left, right], lambda ss: V.xv_of(V.TEXT, s=F.concat(ss[0], ss[1])), ctx)
         kinds = frozenset({V.TEXT}) | err
     elif op in _COMPARISON:
         col = let_all([left, right], lambda cs: compare(op, cs[0], cs[1], left.kinds, right.kinds), ctx)
         kinds = frozenset({V.LOGICAL}) | err
     else:
         raise ctx.fail(f"unknown binary operator {op!r}")
-    return Arg(col, expr, _cost([left, right]), kinds)
+    return Arg(col, expr, COMPUTED_COST, kinds)
 
 
-def arithmetic(  # noqa: PLR0917 (operands and their kinds)
-    op: str,
-    left: Column,
-    right: Column,
-    ctx: EvalContext,
-    left_kinds: frozenset[int] = V.ALL_KINDS,
-    right_kinds: frozenset[int] = V.ALL_KINDS,
-) -> Column:
-    """``left op right`` for + - * / ^ on XV values, with Excel's coercions and errors."""
-    kinds = [V.number_kinds(left_kinds), V.number_kinds(right_kinds)]
-    return bind_changed(
-        [left, right],
-        [V.to_number(left, ctx.date_system, left_kinds), V.to_number(right, ctx.date_system, right_kinds)],
-        lambda cs: first_error(cs, _arithmetic(op, cs[0], cs[1]), kinds),
-        ctx,
-    )
-
-
-def _arithmetic(op: str, ln: Column, rn: Column) -> Column:
-    a, b = V.num(ln), V.num(rn)
+def _arithmetic(op: str, a: Column, b: Column) -> Column:
+    """``a op b`` for + - * / ^ on two doubles (coerced by ``numeric``) → XV, with Excel's errors."""
     if op == "+":
         return number_result(a + b)
     if op == "-":
@@ -339,23 +312,6 @@ def power(a: Column, b: Column) -> Column:
         F.when((a == 0) & (b == 0), V.xv_error(V.NUM))
         .when((a == 0) & (b < 0), V.xv_error(V.DIV0))
         .otherwise(number_result(F.pow(a, b)))
-    )
-
-
-def concat_text(
-    left: Column,
-    right: Column,
-    ctx: EvalContext,
-    left_kinds: frozenset[int] = V.ALL_KINDS,
-    right_kinds: frozenset[int] = V.ALL_KINDS,
-) -> Column:
-    """``left & right``: General format for numbers, blank as "", errors propagate."""
-    kinds = [V.text_kinds(left_kinds), V.text_kinds(right_kinds)]
-    return bind_changed(
-        [left, right],
-        [V.to_text(left, left_kinds), V.to_text(right, right_kinds)],
-        lambda cs: first_error(cs, V.xv_of(V.TEXT, s=F.concat(V.text(cs[0]), V.text(cs[1]))), kinds),
-        ctx,
     )
 
 

@@ -37,8 +37,8 @@ from sheetscale_engine.table import PlanContext, StepMetrics, Table, error_count
 
 Op = Callable[[Table, dict[str, Any], PlanContext, StepMetrics], Table]
 
+# Lookups are not here: build() hands each run of fusable lookups to lookup.apply_group.
 OPS: Final[dict[str, Op]] = {
-    "lookup": lookup.apply,
     "conditionalAggregate": conditional_aggregate.apply,
     "filter": filter.apply,
     "sort": sort.apply,
@@ -68,13 +68,12 @@ def build(config: dict[str, Any], main: SourceTable, ctx: PlanContext) -> Table:
         try:
             if first["op"] == "formula":
                 table, new_columns = _formulas(_in_row_order(table), run, ctx)
-            elif first["op"] == "lookup":
-                before = set(table.columns)
-                table = lookup.apply_group(table, run, ctx, metrics)
-                new_columns = [c for c in table.columns if c not in before]
             else:
                 before = set(table.columns)
-                table = OPS[first["op"]](table, first, ctx, metrics[0])
+                if first["op"] == "lookup":
+                    table = lookup.apply_group(table, run, ctx, metrics)
+                else:
+                    table = OPS[first["op"]](table, first, ctx, metrics[0])
                 new_columns = [c for c in table.columns if c not in before]
         except ExpressionError as exc:
             raise StepFailedError(

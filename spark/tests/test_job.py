@@ -10,6 +10,7 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pyspark.sql import SparkSession
@@ -142,23 +143,28 @@ def test_failure_names_the_step_formula_and_cell(spark: SparkSession, tmp_path: 
     assert json.loads("".join(lines).splitlines()[-1]) == {"event": "done", "status": "failed"}
 
 
-def test_bad_row_fails_the_job_with_file_line_and_column(spark: SparkSession, tmp_path: Path) -> None:
-    ledger = tmp_path / "ledger.csv"
-    ledger.write_text("EntryId,Amount\nJE-1,10\n\nJE-2,1o.5\nJE-3,3\n", encoding="utf-8")
-    config = {
+def _ledger_config(on_bad_row: str, output: dict[str, Any]) -> dict[str, Any]:
+    """A ledger of EntryId (text) and Amount (number), no steps."""
+    return {
         "version": 1,
         "main": "ledger",
         "sources": [
             {
                 "name": "ledger",
                 "format": {"type": "csv"},
-                "onBadRow": "fail",
+                "onBadRow": on_bad_row,
                 "columns": [{"name": "EntryId", "type": "text"}, {"name": "Amount", "type": "number"}],
             }
         ],
         "steps": [],
-        "output": {},
+        "output": output,
     }
+
+
+def test_bad_row_fails_the_job_with_file_line_and_column(spark: SparkSession, tmp_path: Path) -> None:
+    ledger = tmp_path / "ledger.csv"
+    ledger.write_text("EntryId,Amount\nJE-1,10\n\nJE-2,1o.5\nJE-3,3\n", encoding="utf-8")
+    config = _ledger_config("fail", {})
     code = run(parse_args(_args(tmp_path, config, {"ledger": str(ledger)})), Progress(io.StringIO()))
     assert code == 1
     error = json.loads((tmp_path / "out" / "error.json").read_text(encoding="utf-8"))
@@ -171,20 +177,7 @@ def test_bad_row_fails_the_job_with_file_line_and_column(spark: SparkSession, tm
 def test_bad_rows_with_on_bad_row_error_are_counted_with_lines(spark: SparkSession, tmp_path: Path) -> None:
     ledger = tmp_path / "ledger.csv"
     ledger.write_text("EntryId,Amount\nJE-1,10\nJE-2,x\nJE-3,3,extra\nJE-4,4\n", encoding="utf-8")
-    config = {
-        "version": 1,
-        "main": "ledger",
-        "sources": [
-            {
-                "name": "ledger",
-                "format": {"type": "csv"},
-                "onBadRow": "error",
-                "columns": [{"name": "EntryId", "type": "text"}, {"name": "Amount", "type": "number"}],
-            }
-        ],
-        "steps": [],
-        "output": {"format": "csv", "summary": {"totals": ["Amount"]}},
-    }
+    config = _ledger_config("error", {"format": "csv", "summary": {"totals": ["Amount"]}})
     code = run(parse_args(_args(tmp_path, config, {"ledger": str(ledger)})), Progress(io.StringIO()))
     assert code == 0
     summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))

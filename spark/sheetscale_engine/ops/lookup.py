@@ -104,10 +104,6 @@ def fusable(group: list[dict[str, Any]], step: dict[str, Any]) -> bool:
     return not (references(step["key"]) | references(step.get("ifNotFound")) | {step["column"]}) & made
 
 
-def apply(table: Table, step: dict[str, Any], ctx: PlanContext, metrics: StepMetrics) -> Table:
-    return apply_group(table, [step], ctx, [metrics])
-
-
 def apply_group(
     table: Table, steps: list[dict[str, Any]], ctx: PlanContext, metrics: list[StepMetrics]
 ) -> Table:
