@@ -29,7 +29,7 @@ export function retryDelayMs(baseMs: number, attempt: number, random = Math.rand
 
 function specOf(job: JobRecord): RunSpec {
   const started = job.startedAt ? Date.parse(job.startedAt).toString(36) : '0';
-  return { jobId: job.id, attempt: job.attempts, attemptKey: `a${job.attempts}-${started}`, configUri: job.configUri, inputs: job.inputs, outputUri: job.outputUri, externalId: job.externalId };
+  return { jobId: job.id, attempt: job.attempts, attemptKey: `a${job.attempts}-${started}`, configUri: job.configUri, inputs: job.inputs, outputUri: job.outputUri, engine: job.engine, externalId: job.externalId };
 }
 
 export class Dispatcher {

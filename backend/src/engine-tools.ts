@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { EngineChoice } from '../../src/api/types';
 import { ServiceUnavailableError, TimeoutError, BadRequestError } from './errors';
 import { engineArgs } from './runners/local-runner';
 import { jobErrorFromEngine } from './runners/runner';
@@ -52,6 +53,8 @@ export interface EngineToolsOptions {
   engineCommand: string[];
   /** Appended to the engine's arguments for previews (e.g. --local-small). */
   previewEngineArgs?: string[];
+  /** The engine previews run on (SHEETSCALE_ENGINE; default auto, which picks DuckDB for their local files). */
+  engine?: EngineChoice;
   cwd: string;
   previewTimeoutMs: number;
   log?: (msg: string) => void;
@@ -66,7 +69,7 @@ export class EngineTools {
     try {
       const file = path.join(dir, 'config.json');
       await writeFile(file, JSON.stringify(config));
-      const r = await runProcess([this.opts.python, '-m', 'sheetscale_engine.explain', file], { cwd: this.opts.cwd, timeoutMs: 60_000, what: 'explain' });
+      const r = await runProcess([this.opts.python, '-m', 'sheetscale_engine.spark.explain', file], { cwd: this.opts.cwd, timeoutMs: 60_000, what: 'explain' });
       if (r.code === 0) return r.stdout;
       this.opts.log?.(`explain failed (${String(r.code)}): ${r.stderr}`);
       if (/No module named sheetscale_engine\.explain/.test(r.stderr)) throw new ServiceUnavailableError('explain is not available in this installation yet.', 'ENGINE_UNAVAILABLE');
@@ -91,7 +94,7 @@ export class EngineTools {
         await writeFile(inputs[name]!, csv);
       }
       const outputUri = path.join(dir, 'output');
-      const r = await runProcess([...this.opts.engineCommand, ...engineArgs({ configUri, inputs, outputUri }), ...(this.opts.previewEngineArgs ?? [])], { cwd: this.opts.cwd, timeoutMs: this.opts.previewTimeoutMs, what: 'the preview' });
+      const r = await runProcess([...this.opts.engineCommand, ...engineArgs({ configUri, inputs, outputUri }, this.opts.engine ?? 'auto'), ...(this.opts.previewEngineArgs ?? [])], { cwd: this.opts.cwd, timeoutMs: this.opts.previewTimeoutMs, what: 'the preview' });
       const summary = await readFile(path.join(outputUri, 'summary.json'), 'utf8').catch(() => null);
       if (r.code === 0 && summary) return JSON.parse(summary) as Record<string, unknown>;
       const error = await readFile(path.join(outputUri, 'error.json'), 'utf8').catch(() => null);

@@ -4,7 +4,7 @@
  * and answer for jobs the caller may see.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import type { Job } from '../../src/api/types';
+import type { EngineChoice, Job } from '../../src/api/types';
 import { validateConfig } from '../../src/config/validate';
 import type { SheetscaleConfig } from '../../src/config/types.generated';
 import type { Catalog} from './catalog';
@@ -26,6 +26,8 @@ export type Binding = { dataset: string } | { upload: string };
 export interface JobSubmission {
   config: unknown;
   bindings?: Record<string, Binding>;
+  /** The engine to run on; absent = the service's SHEETSCALE_ENGINE. EMR runners always run Spark. */
+  engine?: EngineChoice;
 }
 
 /** The API view of a stored job: no locations, no handles. */
@@ -45,6 +47,7 @@ export function toApiJob(j: JobRecord): Job {
     ...(j.error ? { error: j.error } : {}),
     ...(j.steps ? { steps: j.steps } : {}),
     ...(j.rowCount != null ? { rowCount: j.rowCount } : {}),
+    ...(j.engine ? { engine: j.engine } : {}),
   };
 }
 
@@ -180,7 +183,8 @@ export class JobService {
    * names. `created` says which, for 202 vs 200.
    */
   async submit(principal: Principal, body: JobSubmission, idempotencyKey: string | null): Promise<{ job: JobRecord; created: boolean }> {
-    const requestHash = sha256(canonicalJson({ config: body.config, bindings: body.bindings ?? {} }));
+    // The engine counts only when asked for, so that the hashes of requests without one stay as they were.
+    const requestHash = sha256(canonicalJson({ config: body.config, bindings: body.bindings ?? {}, ...(body.engine ? { engine: body.engine } : {}) }));
     if (idempotencyKey) {
       const existing = this.o.store.byIdempotencyKey(principal.user, idempotencyKey);
       if (existing) {
@@ -206,6 +210,7 @@ export class JobService {
         configUri,
         inputs: bound.inputs,
         outputUri: this.o.storage.uriFor(`jobs/${id}/output`),
+        engine: body.engine ?? null,
       });
     } catch (err) {
       // Two concurrent requests with the same key: the second insert loses the race.

@@ -6,7 +6,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { JOB_STATES, type JobError, type JobState } from '../../src/api/types';
+import { JOB_STATES, type EngineChoice, type JobError, type JobState } from '../../src/api/types';
 
 // A job's states and its error are the API's (src/api/types.ts); the store keeps them as they are.
 export type { JobError, JobState };
@@ -35,6 +35,8 @@ export interface JobRecord {
   /** Source name → URI of its data, for the engine. */
   inputs: Record<string, string>;
   outputUri: string;
+  /** The engine the submission asked for (auto, duckdb, spark); null = the service's default. */
+  engine: EngineChoice | null;
   /** The runner's handle of the current attempt: a pid, an EMR step id, a Serverless job run id. */
   externalId: string | null;
   cancelRequested: boolean;
@@ -61,6 +63,7 @@ interface JobRow {
   config_uri: string;
   inputs: string;
   output_uri: string;
+  engine: string | null;
   external_id: string | null;
   cancel_requested: number;
 }
@@ -87,13 +90,14 @@ function fromRow(r: JobRow): JobRecord {
     configUri: r.config_uri,
     inputs: JSON.parse(r.inputs) as Record<string, string>,
     outputUri: r.output_uri,
+    engine: r.engine as EngineChoice | null,
     externalId: r.external_id,
     cancelRequested: r.cancel_requested === 1,
   };
 }
 
-/** What a new job needs. */
-export type NewJob = Pick<JobRecord, 'id' | 'user' | 'datasets' | 'configHash' | 'requestHash' | 'idempotencyKey' | 'configUri' | 'inputs' | 'outputUri'>;
+/** What a new job needs (and the engine it asks for, if any). */
+export type NewJob = Pick<JobRecord, 'id' | 'user' | 'datasets' | 'configHash' | 'requestHash' | 'idempotencyKey' | 'configUri' | 'inputs' | 'outputUri'> & { engine?: EngineChoice | null };
 
 /** How a finished attempt ends, as stored. */
 export interface JobFinish {
@@ -128,6 +132,7 @@ CREATE TABLE IF NOT EXISTS jobs (
   output_uri TEXT NOT NULL,
   external_id TEXT,
   cancel_requested INTEGER NOT NULL DEFAULT 0,
+  engine TEXT,
   UNIQUE (user, idempotency_key)
 );
 CREATE INDEX IF NOT EXISTS jobs_state ON jobs (state, user, seq);
@@ -165,6 +170,9 @@ export class JobStore {
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
+    // Stores made before jobs could ask for an engine get the column (NULL: the service's default).
+    const columns = this.db.prepare('PRAGMA table_info(jobs)').all() as Array<{ name: string }>;
+    if (!columns.some((c) => c.name === 'engine')) this.db.exec('ALTER TABLE jobs ADD COLUMN engine TEXT');
   }
 
   close(): void {
@@ -179,10 +187,10 @@ export class JobStore {
   insert(job: NewJob, now = new Date()): JobRecord {
     this.db
       .prepare(
-        `INSERT INTO jobs (id, user, state, created_at, datasets, config_hash, request_hash, idempotency_key, config_uri, inputs, output_uri)
-         VALUES (@id, @user, 'queued', @createdAt, @datasets, @configHash, @requestHash, @idempotencyKey, @configUri, @inputs, @outputUri)`,
+        `INSERT INTO jobs (id, user, state, created_at, datasets, config_hash, request_hash, idempotency_key, config_uri, inputs, output_uri, engine)
+         VALUES (@id, @user, 'queued', @createdAt, @datasets, @configHash, @requestHash, @idempotencyKey, @configUri, @inputs, @outputUri, @engine)`,
       )
-      .run({ ...job, createdAt: now.toISOString(), datasets: JSON.stringify(job.datasets), inputs: JSON.stringify(job.inputs) });
+      .run({ ...job, createdAt: now.toISOString(), datasets: JSON.stringify(job.datasets), inputs: JSON.stringify(job.inputs), engine: job.engine ?? null });
     return this.get(job.id)!;
   }
 

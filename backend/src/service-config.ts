@@ -4,6 +4,7 @@
  * failing on the first request. Every variable is listed in docs/backend.md.
  */
 import path from 'node:path';
+import { ENGINE_CHOICES, type EngineChoice } from '../../src/api/types';
 import { ServiceConfigError } from './errors';
 
 /** The repository root (backend/src/ is two levels down). */
@@ -38,11 +39,16 @@ export interface ServiceConfig {
   jobPackageUri: string | null;
   /** The local engine command (program + leading args); job arguments are appended. */
   engineCommand: string[];
+  /**
+   * The engine local jobs and previews run on when a job does not ask for one (SHEETSCALE_ENGINE):
+   * auto = DuckDB when every input is a local file, Spark otherwise. EMR runners always run Spark.
+   */
+  engine: EngineChoice;
   /** Extra engine arguments for previews: small-machine Spark settings for the real engine. */
   previewEngineArgs: string[];
   /** Working directory of the local engine command. */
   engineCwd: string;
-  /** The Python that runs `-m sheetscale_engine.explain` (and the preview engine). */
+  /** The Python that runs `-m sheetscale_engine.spark.explain` (and the preview engine). */
   python: string;
   concurrency: number;
   maxAttempts: number;
@@ -164,7 +170,7 @@ export function loadServiceConfig(env: Env = process.env, overrides: ServeOverri
   }
   const jobPackageUri = env.SHEETSCALE_JOB_PACKAGE_URI ?? null;
   if (runner.kind !== 'local' && !jobPackageUri) {
-    throw new ServiceConfigError('SHEETSCALE_JOB_PACKAGE_URI', `is required when SHEETSCALE_RUNNER=${runner.kind} (the s3:// prefix with job.py and sheetscale_engine.zip from \`python -m sheetscale_engine.package\`)`);
+    throw new ServiceConfigError('SHEETSCALE_JOB_PACKAGE_URI', `is required when SHEETSCALE_RUNNER=${runner.kind} (the s3:// prefix with job.py and sheetscale_engine.zip from \`python -m sheetscale_engine.spark.package\`)`);
   }
 
   const sparkDir = path.join(repoRoot, 'spark');
@@ -172,6 +178,7 @@ export function loadServiceConfig(env: Env = process.env, overrides: ServeOverri
   const engineCommand = env.SHEETSCALE_ENGINE_CMD
     ? parseCommand(env.SHEETSCALE_ENGINE_CMD, 'SHEETSCALE_ENGINE_CMD')
     : [python, '-m', 'sheetscale_engine.job'];
+  const engine = oneOf(env, 'SHEETSCALE_ENGINE', ENGINE_CHOICES, 'auto');
 
   const allowedOrigins = (env.SHEETSCALE_ALLOWED_ORIGINS ?? 'https://localhost:3000')
     .split(',')
@@ -193,6 +200,7 @@ export function loadServiceConfig(env: Env = process.env, overrides: ServeOverri
     runner,
     jobPackageUri,
     engineCommand,
+    engine,
     previewEngineArgs: env.SHEETSCALE_ENGINE_CMD ? [] : ['--local-small'],
     engineCwd: env.SHEETSCALE_ENGINE_CWD ? path.resolve(env.SHEETSCALE_ENGINE_CWD) : sparkDir,
     python,

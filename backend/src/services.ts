@@ -81,7 +81,7 @@ export async function createServices(config: ServiceConfig, o: ServiceOverrides 
       log,
     });
   } else {
-    runner = new LocalRunner({ command: config.engineCommand, cwd: config.engineCwd, storage, log: (m) => log.warn(m) });
+    runner = new LocalRunner({ command: config.engineCommand, cwd: config.engineCwd, storage, engine: config.engine, log: (m) => log.warn(m) });
   }
   const metrics = new Metrics(store);
   const dispatcher = new Dispatcher({
@@ -94,7 +94,7 @@ export async function createServices(config: ServiceConfig, o: ServiceOverrides 
     onFinished: (job) => metrics.jobFinished(job),
   });
   const jobs = new JobService({ store, catalog, storage, dispatcher, uploadMaxRows: config.uploadMaxRows, uploadTtlMs: config.uploadTtlMs });
-  const engine = new EngineTools({ python: config.python, engineCommand: config.engineCommand, previewEngineArgs: config.previewEngineArgs, cwd: config.engineCwd, previewTimeoutMs: config.previewTimeoutMs, log: (m) => log.warn(m) });
+  const engine = new EngineTools({ python: config.python, engineCommand: config.engineCommand, engine: config.engine, previewEngineArgs: config.previewEngineArgs, cwd: config.engineCwd, previewTimeoutMs: config.previewTimeoutMs, log: (m) => log.warn(m) });
   const results = new ResultReader(storage, parquet);
   // Expired uploads are deleted hourly (those a waiting job still reads are kept until it ran).
   const sweeper = setInterval(() => {

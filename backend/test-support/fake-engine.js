@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // A stand-in for `python -m sheetscale_engine.job` in the backend's tests: same command line, same
 // outputs (progress JSON lines on stdout, OUTPUT/summary.json or OUTPUT/error.json, OUTPUT/result/
-// as CSV), in milliseconds instead of a Spark start-up. Behaviour from the environment:
+// as CSV), in milliseconds instead of a Spark start-up. `--engine auto|duckdb|spark` picks the
+// engine summary.json names (auto: duckdb when every input is local, spark otherwise, as the real
+// job decides); `--memory-limit`, `--master` and `--local-small` are accepted and ignored; its
+// command line is kept in summary.json's `args`. Behaviour from the environment:
 //   FAKE_ENGINE_SLEEP_MS  how long "computing" takes (default 0)
 //   FAKE_ENGINE_MODE      succeed (default) | fail (error.json, exit 1) | crash (exit 3, no output)
 //   FAKE_ENGINE_LOG       a file to append "start <output>" / "done <output>" lines to
@@ -14,6 +17,7 @@ const args = process.argv.slice(2);
 const inputs = {};
 let config;
 let output;
+let requested = 'auto';
 for (let i = 0; i < args.length; i += 2) {
   const [flag, value] = [args[i], args[i + 1]];
   if (flag === '--config') config = value;
@@ -21,12 +25,27 @@ for (let i = 0; i < args.length; i += 2) {
   else if (flag === '--input') {
     const eq = value.indexOf('=');
     inputs[value.slice(0, eq)] = value.slice(eq + 1);
+  } else if (flag === '--engine') {
+    if (!['auto', 'duckdb', 'spark'].includes(value)) {
+      process.stderr.write(`fake engine: --engine must be auto, duckdb or spark, got ${value}\n`);
+      process.exit(2);
+    }
+    requested = value;
+  } else if (flag === '--memory-limit' || flag === '--master') {
+    // Accepted and ignored, like the real job does for the engine that does not use them.
+  } else if (flag === '--local-small') {
+    i -= 1; // a switch without a value
   } else {
     process.stderr.write(`fake engine: unknown flag ${flag}\n`);
     process.exit(2);
   }
 }
 if (!config || !output) process.exit(2);
+const remote = Object.values(inputs).find((u) => u.includes('://') && !u.startsWith('file://'));
+const [engine, engineReason] =
+  requested !== 'auto' ? [requested, `asked for (--engine ${requested})`]
+  : remote ? ['spark', `auto: input ${remote} is not on this machine`]
+  : ['duckdb', 'auto: every input is on this machine'];
 const log = (line) => process.env.FAKE_ENGINE_LOG && fs.appendFileSync(process.env.FAKE_ENGINE_LOG, `${line}\n`);
 const say = (obj) => process.stdout.write(`${JSON.stringify(obj)}\n`);
 const startedAt = new Date().toISOString();
@@ -55,7 +74,7 @@ setTimeout(() => {
   fs.writeFileSync(
     path.join(output, 'summary.json'),
     JSON.stringify({
-      status: 'succeeded', engine: 'fake', engineVersion: '0', configVersion: 1, configHash: 'sha256:x', startedAt, finishedAt: new Date().toISOString(), today: startedAt.slice(0, 10),
+      status: 'succeeded', engine, engineReason, engineVersion: '0-fake', args, configVersion: 1, configHash: 'sha256:x', startedAt, finishedAt: new Date().toISOString(), today: startedAt.slice(0, 10),
       rowCount: rows.length, columns: main.columns.map((c) => ({ name: c.name, type: c.type })), firstRows: rows.slice(0, 100), totals: {}, pivots: [],
       steps: [{ id: 'all', op: 'fake', rowsIn: rows.length, rowsOut: rows.length, seconds: 0 }], badRows: { count: 0, examples: [] },
       timings: { totalSeconds: 0 }, result: { format: 'csv', path: 'result', rowCount: rows.length },

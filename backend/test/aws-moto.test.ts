@@ -89,7 +89,7 @@ test('the job package is uploaded next to where the runners point spark-submit',
   writeFileSync(path.join(dir, 'sheetscale_engine.zip'), 'PK');
   await uploadJobPackage(storage, dir, 's3://results/package/');
   expect((await storage.read('s3://results/package/job.py'))!.toString()).toBe('print("job")\n');
-  await expect(uploadJobPackage(storage, path.join(dir, 'missing'), 's3://results/package/')).rejects.toThrow(/sheetscale_engine.package/);
+  await expect(uploadJobPackage(storage, path.join(dir, 'missing'), 's3://results/package/')).rejects.toThrow(/sheetscale_engine.spark.package/);
 });
 
 const spec = (jobId: string): RunSpec => ({

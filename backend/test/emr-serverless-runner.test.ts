@@ -48,7 +48,7 @@ test('StartJobRun with the job id in the client token; SUBMITTED â†’ SCHEDULED â
     jobDriver: {
       sparkSubmit: {
         entryPoint: 's3://bucket/pkg/job.py',
-        entryPointArguments: ['--config', 's3://bucket/p/jobs/job-7/config.json', '--input', 'ledger=s3://data/ledger/', '--output', 's3://bucket/p/jobs/job-7/output'],
+        entryPointArguments: ['--config', 's3://bucket/p/jobs/job-7/config.json', '--input', 'ledger=s3://data/ledger/', '--output', 's3://bucket/p/jobs/job-7/output', '--engine', 'spark'],
         sparkSubmitParameters: '--py-files s3://bucket/pkg/sheetscale_engine.zip',
       },
     },

@@ -2,7 +2,7 @@ import { AddJobFlowStepsCommand, CancelStepsCommand, DescribeStepCommand, EMRCli
 import { mockClient } from 'aws-sdk-client-mock';
 import { Dispatcher } from '../src/dispatcher';
 import { JobStore } from '../src/job-store';
-import { EmrStepRunner, stepName } from '../src/runners/emr-step-runner';
+import { EmrStepRunner, sparkSubmitArgs, stepName } from '../src/runners/emr-step-runner';
 import type { RunCallbacks, RunSpec } from '../src/runners/runner';
 import { MemoryStorage } from './memory-storage';
 
@@ -62,6 +62,7 @@ test('submits one spark-submit step (config as an S3 object, CONTINUE on failure
           Args: [
             'spark-submit', '--deploy-mode', 'cluster', '--py-files', 's3://bucket/pkg/sheetscale_engine.zip', 's3://bucket/pkg/job.py',
             '--config', 's3://bucket/sheetscale/jobs/job-1/config.json', '--input', 'ledger=s3://data/ledger/', '--input', 'accounts=s3://data/accounts.csv', '--output', 's3://bucket/sheetscale/jobs/job-1/output',
+            '--engine', 'spark',
           ],
         },
       },
@@ -160,4 +161,12 @@ test('service restart mid-run through the dispatcher: the stored step is re-atta
   await first.drain();
   expect(store.get('job-1')!.state).toBe('succeeded');
   store.close();
+});
+
+test('a step always runs Spark: --engine spark whatever the job asked for', () => {
+  for (const engine of [undefined, null, 'auto', 'duckdb', 'spark'] as const) {
+    const args = sparkSubmitArgs(spec({ engine }), 's3://bucket/pkg/');
+    expect(args.slice(-2)).toEqual(['--engine', 'spark']);
+    expect(args.filter((a) => a === '--engine')).toHaveLength(1);
+  }
 });

@@ -36,6 +36,7 @@ const fullJob: Required<Job> = {
   error: { code: 'ENGINE_FAILED', message: 'Step s1 failed', step: 's1', hint: 'Check the lookup table.' },
   steps: [{ id: 's1', op: 'lookup', rowsIn: 3, rowsOut: 3 }],
   rowCount: 3,
+  engine: 'spark',
 };
 
 let t: TestApp;
@@ -71,6 +72,6 @@ function minimalRecord(): JobRecord {
   return {
     id: 'j1', user: 'alice', state: 'queued', progress: 0, phase: null, attempts: 0, createdAt: '2026-01-01T00:00:00.000Z',
     startedAt: null, finishedAt: null, notBefore: 0, datasets: [], configHash: 'abc', requestHash: 'r', idempotencyKey: null,
-    error: null, steps: null, rowCount: null, configUri: 'file:///c.json', inputs: {}, outputUri: 'file:///out', externalId: null, cancelRequested: false,
+    error: null, steps: null, rowCount: null, configUri: 'file:///c.json', inputs: {}, outputUri: 'file:///out', engine: null, externalId: null, cancelRequested: false,
   };
 }

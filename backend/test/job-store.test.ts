@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,6 +31,30 @@ test('the store survives reopening (WAL file on disk) and keeps every field', ()
     expect(b.byIdempotencyKey('alice', 'key-1')!.id).toBe('j1');
     expect(() => b.insert(newJob('j2', 'alice', undefined, 'key-1'))).toThrow(/UNIQUE/);
     a.close();
+    b.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a job keeps the engine it asked for; a store made before the engine column gets it on open', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'sheetscale-store-'));
+  try {
+    const file = path.join(dir, 'sheetscale.db');
+    const a = new JobStore(file);
+    a.insert({ ...newJob('j1', 'alice'), engine: 'spark' });
+    a.insert(newJob('j2', 'alice'));
+    expect(a.get('j1')!.engine).toBe('spark');
+    expect(a.get('j2')!.engine).toBeNull();
+    a.close();
+    // The jobs table as it was before jobs could ask for an engine.
+    const old = new Database(file);
+    old.exec('ALTER TABLE jobs DROP COLUMN engine');
+    old.close();
+    const b = new JobStore(file);
+    expect(b.get('j1')).toMatchObject({ id: 'j1', engine: null });
+    b.insert({ ...newJob('j3', 'alice'), engine: 'duckdb' });
+    expect(b.get('j3')!.engine).toBe('duckdb');
     b.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });

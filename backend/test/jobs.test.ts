@@ -154,3 +154,55 @@ test('a source without a binding or dataset binds to the dataset named like it',
   expect(bob.json().error.message).toMatch(/bound to the dataset of the same name/);
   expect(t.services.store.list({ user: 'bob' })).toHaveLength(0);
 });
+
+test('a job may ask for an engine: the local runner passes --engine, the summary names the engine that ran', async () => {
+  const submit = async (extra: Record<string, unknown>, headers: Record<string, string> = {}) =>
+    t.app.inject({ method: 'POST', url: '/v1/jobs', headers: { ...auth(alice), ...headers }, payload: { config: ledgerConfig(), ...extra } });
+  const summaryOf = async (id: string) => {
+    expect((await waitForJob(t, alice, id)).state).toBe('succeeded');
+    return (await t.app.inject({ method: 'GET', url: `/v1/jobs/${id}/summary`, headers: auth(alice) })).json<{ engine: string; engineReason: string; args: string[] }>();
+  };
+  const engineArg = (args: string[]) => args.slice(args.indexOf('--engine'), args.indexOf('--engine') + 2);
+
+  const spark = await submit({ engine: 'spark' });
+  expect(spark.statusCode).toBe(202);
+  expect(spark.json().job.engine).toBe('spark');
+  const s = await summaryOf(spark.json().job.id);
+  expect(engineArg(s.args)).toEqual(['--engine', 'spark']);
+  expect(s).toMatchObject({ engine: 'spark', engineReason: 'asked for (--engine spark)' });
+  expect((await t.app.inject({ method: 'GET', url: `/v1/jobs/${spark.json().job.id}`, headers: auth(alice) })).json().job.engine).toBe('spark');
+
+  // Without one, the service's default (SHEETSCALE_ENGINE, auto): the catalog's files are local, so DuckDB.
+  const plain = await submit({});
+  expect(plain.json().job).not.toHaveProperty('engine');
+  const p = await summaryOf(plain.json().job.id);
+  expect(engineArg(p.args)).toEqual(['--engine', 'auto']);
+  expect(p).toMatchObject({ engine: 'duckdb', engineReason: expect.stringMatching(/^auto: /) });
+
+  const bad = await submit({ engine: 'foo' });
+  expect(bad.statusCode).toBe(400);
+  expect(bad.json().error.message).toMatch(/engine/);
+
+  // The engine is part of the request an Idempotency-Key stands for.
+  expect((await submit({}, { 'idempotency-key': 'k-engine' })).statusCode).toBe(202);
+  expect((await submit({ engine: 'duckdb' }, { 'idempotency-key': 'k-engine' })).statusCode).toBe(409);
+});
+
+test('SHEETSCALE_ENGINE is the engine of jobs that ask for none, and of previews', async () => {
+  const s = await makeTestApp({ SHEETSCALE_ENGINE: 'spark' });
+  try {
+    const token = s.token('alice', ['finance']);
+    const r = await s.app.inject({ method: 'POST', url: '/v1/jobs', headers: auth(token), payload: { config: ledgerConfig() } });
+    expect((await waitForJob(s, token, r.json().job.id)).state).toBe('succeeded');
+    const summary = (await s.app.inject({ method: 'GET', url: `/v1/jobs/${r.json().job.id}/summary`, headers: auth(token) })).json();
+    expect(summary.args).toEqual(expect.arrayContaining(['--engine', 'spark']));
+    const asked = await s.app.inject({ method: 'POST', url: '/v1/jobs', headers: auth(token), payload: { config: ledgerConfig(), engine: 'duckdb' } });
+    expect((await waitForJob(s, token, asked.json().job.id)).state).toBe('succeeded');
+    expect((await s.app.inject({ method: 'GET', url: `/v1/jobs/${asked.json().job.id}/summary`, headers: auth(token) })).json().engine).toBe('duckdb');
+    const preview = await s.app.inject({ method: 'POST', url: '/v1/preview', headers: auth(token), payload: { config: ledgerConfig(), inputs: { ledger: { rows: [['4000', 1.5, 45351]] } } } });
+    expect(preview.statusCode).toBe(200);
+    expect(preview.json().summary).toMatchObject({ engine: 'spark', args: expect.arrayContaining(['--engine', 'spark']) });
+  } finally {
+    await s.close();
+  }
+});

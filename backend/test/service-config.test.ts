@@ -5,6 +5,23 @@ test('the embedded default needs no environment', () => {
   const c = loadServiceConfig({});
   expect(c).toMatchObject({ port: 8080, host: '127.0.0.1', auth: { kind: 'local' }, storage: { kind: 'local' }, runner: { kind: 'local' }, concurrency: 10, allowedOrigins: ['https://localhost:3000'] });
   expect(c.engineCommand.slice(-2)).toEqual(['-m', 'sheetscale_engine.job']);
+  expect(c.engine).toBe('auto');
+});
+
+test('SHEETSCALE_ENGINE picks auto, duckdb or spark, and anything else stops the start naming it', () => {
+  expect(loadServiceConfig({ SHEETSCALE_ENGINE: 'spark' }).engine).toBe('spark');
+  expect(loadServiceConfig({ SHEETSCALE_ENGINE: 'duckdb' }).engine).toBe('duckdb');
+  expect(loadServiceConfig({ SHEETSCALE_ENGINE: '' }).engine).toBe('auto');
+  let err: unknown;
+  try {
+    loadServiceConfig({ SHEETSCALE_ENGINE: 'foo' });
+  } catch (e) {
+    err = e;
+  }
+  expect(err).toBeInstanceOf(ServiceConfigError);
+  expect((err as ServiceConfigError).variable).toBe('SHEETSCALE_ENGINE');
+  expect((err as Error).message).toMatch(/SHEETSCALE_ENGINE/);
+  expect((err as Error).message).toMatch(/expected one of auto, duckdb, spark, got "foo"/);
 });
 
 test('production settings are read and checked, naming the variable', () => {

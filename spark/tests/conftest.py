@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pyspark.sql import SparkSession
 
-from sheetscale_engine.session import build_session, local_test_conf
+from sheetscale_engine.spark.session import build_session, local_test_conf
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = REPO_ROOT / "test" / "fixtures"

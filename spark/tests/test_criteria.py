@@ -9,8 +9,8 @@ from typing import Any
 from pyspark.sql import Column, SparkSession
 from pyspark.sql import functions as F  # noqa: N812
 
-from sheetscale_engine import criteria
-from sheetscale_engine.values import xv_from_json
+from sheetscale_engine.spark import criteria
+from sheetscale_engine.spark.values import xv_from_json
 from tests.xv_helpers import interpreted, json_frame
 
 

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sheetscale_engine.explain import explain_config, expr_text
+from sheetscale_engine.spark.explain import explain_config, expr_text
 
 
 def test_explain_fixture_configs(fixtures_dir: Path) -> None:
@@ -43,7 +43,7 @@ def test_expr_text() -> None:
 def test_explain_command_line(fixtures_dir: Path) -> None:
     path = fixtures_dir / "configs" / "valid" / "formula.json"
     done = subprocess.run(
-        [sys.executable, "-m", "sheetscale_engine.explain", str(path)],
+        [sys.executable, "-m", "sheetscale_engine.spark.explain", str(path)],
         capture_output=True,
         text=True,
         check=False,
@@ -51,6 +51,6 @@ def test_explain_command_line(fixtures_dir: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "add_expr_columns" in done.stdout
     bad = subprocess.run(
-        [sys.executable, "-m", "sheetscale_engine.explain"], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "sheetscale_engine.spark.explain"], capture_output=True, text=True, check=False
     )
     assert bad.returncode == 2

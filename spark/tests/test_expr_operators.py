@@ -10,7 +10,7 @@ from typing import Any
 
 from pyspark.sql import SparkSession
 
-from sheetscale_engine.expressions import EvalContext, ExpressionError, add_expr_columns, compile_expr
+from sheetscale_engine.spark.expressions import EvalContext, ExpressionError, add_expr_columns, compile_expr
 from tests.excel_formula import parse
 from tests.xv_helpers import assert_formulas, evaluate, json_frame, xv_json
 
@@ -138,7 +138,7 @@ def test_compile_expr_single_column_and_errors(spark: SparkSession) -> None:
     expr = parse('=IF(ROUND([X]*2,1)>1,"big","small")')
     from pyspark.sql import functions as F  # noqa: N812, PLC0415
 
-    from sheetscale_engine.values import xv_number  # noqa: PLC0415 (avoids an import cycle / optional)
+    from sheetscale_engine.spark.values import xv_number  # noqa: PLC0415 (avoids an import cycle / optional)
 
     col = compile_expr(expr, {"X": xv_number(F.lit(0.75))}, EvalContext())
     assert evaluate(spark, {"r": col}) == {"r": "big"}

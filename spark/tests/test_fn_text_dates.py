@@ -9,8 +9,8 @@ import datetime as dt
 
 from pyspark.sql import SparkSession
 
-from sheetscale_engine.expressions import EvalContext
-from sheetscale_engine.functions import IMPLEMENTATIONS, scalar_function_names
+from sheetscale_engine.spark.expressions import EvalContext
+from sheetscale_engine.spark.functions import IMPLEMENTATIONS, scalar_function_names
 from tests.xv_helpers import assert_formulas
 
 ROW = {"Blank": None, "Ctl": "\tMonthly report\n", "NA": {"error": "#N/A"}}

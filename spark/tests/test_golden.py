@@ -1,8 +1,10 @@
-"""Golden cases: every test/fixtures/cases/<name>/ run on local Spark, compared with Excel's values.
+"""Golden cases: every test/fixtures/cases/<name>/ run on BOTH engines (local Spark and DuckDB),
+compared with Excel's values.
 
-The case format is engine-neutral (see test/fixtures/cases/README.md). All cases share the one
-SparkSession of conftest.py. Each case also has its physical plan checked: no Python evaluation
-node may appear (no UDFs, no Arrow/pandas evaluation), so everything ran as native Spark.
+The case format is engine-neutral (see test/fixtures/cases/README.md). All Spark cases share the
+one SparkSession of conftest.py; each also has its physical plan checked: no Python evaluation node
+may appear (no UDFs, no Arrow/pandas evaluation), so everything ran as native Spark. The DuckDB
+lowering builds SQL only (no Python functions are registered on its connection).
 """
 
 from __future__ import annotations
@@ -18,10 +20,14 @@ import pytest
 from pyspark.sql import SparkSession
 
 from sheetscale_engine.config import validate_config
-from sheetscale_engine.functions.base import EvalContext
-from sheetscale_engine.job import plan_job
-from sheetscale_engine.names import ROW, col
-from sheetscale_engine.values import xv_to_json_value
+from sheetscale_engine.duckdb import job as duckdb_job
+from sheetscale_engine.duckdb.compile import EvalContext as DuckEvalContext
+from sheetscale_engine.duckdb.table import ROW as DUCK_ROW
+from sheetscale_engine.duckdb.values import ident, python_value
+from sheetscale_engine.spark.functions.base import EvalContext
+from sheetscale_engine.spark.job import plan_job
+from sheetscale_engine.spark.names import ROW, col
+from sheetscale_engine.spark.values import xv_to_json_value
 
 CASES = Path(__file__).resolve().parents[2] / "test" / "fixtures" / "cases"
 PYTHON_NODES = (
@@ -56,6 +62,23 @@ def same_value(actual: Any, expected: Any) -> bool:
             same_value(a, e) for a, e in zip(actual, expected, strict=True)
         )
     return bool(actual == expected)
+
+
+def run_case_duckdb(case: Path, today: dt.date) -> tuple[dict[str, Any], list[list[Any]], list[dict[str, Any]]]:
+    config = json.loads((case / "config.json").read_text(encoding="utf-8"))
+    assert not validate_config(config)
+    bindings = {s["name"]: [str(case / "inputs" / f"{s['name']}.csv")] for s in config["sources"]}
+    con = duckdb_job.connect(threads=2)
+    try:
+        job = duckdb_job.plan_job(con, config, bindings, DuckEvalContext(today=today))
+        cols = ", ".join(ident(c) for c in job.out_columns)
+        fetched = con.execute(f"SELECT {cols} FROM {job.table.from_sql} AS _g ORDER BY {ident(DUCK_ROW)}").fetchall()
+        layouts = [job.table.val(c).layout for c in job.out_columns]
+        rows = [[python_value(layout, v) for layout, v in zip(layouts, r, strict=True)] for r in fetched]
+        pivots = [{"name": p.name, "header": p.header, "rows": p.rows} for p in job.ctx.pivots]
+    finally:
+        con.close()
+    return {"columns": job.out_columns}, rows, pivots
 
 
 def run_case(
@@ -99,6 +122,20 @@ def test_golden_case(golden_spark: SparkSession, case: Path) -> None:
     meta, rows, pivots, plan = run_case(spark, case, today)
     for node in PYTHON_NODES:
         assert node not in plan, f"{case.name}: the physical plan evaluates Python ({node}):\n{plan}"
+    check_case(case, expected, meta, rows, pivots)
+
+
+@pytest.mark.parametrize("case", case_dirs(), ids=lambda p: p.name)
+def test_golden_case_duckdb(case: Path) -> None:
+    expected = json.loads((case / "expected.json").read_text(encoding="utf-8"))
+    today = dt.date.fromisoformat(expected.get("today", "2024-01-15"))
+    meta, rows, pivots = run_case_duckdb(case, today)
+    check_case(case, expected, meta, rows, pivots)
+
+
+def check_case(
+    case: Path, expected: dict[str, Any], meta: dict[str, Any], rows: list[list[Any]], pivots: list[dict[str, Any]]
+) -> None:
     assert meta["columns"] == expected["columns"]
     want = expected["rows"]
     if expected.get("ordered", True):

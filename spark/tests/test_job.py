@@ -16,7 +16,7 @@ import pytest
 from pyspark.sql import SparkSession
 
 from sheetscale_engine.job import main, parse_args, run
-from sheetscale_engine.package import build
+from sheetscale_engine.spark.package import build
 from sheetscale_engine.progress import Progress
 
 REPO = Path(__file__).resolve().parents[2]
@@ -39,6 +39,8 @@ def test_example_runs_end_to_end_as_a_subprocess(tmp_path: Path) -> None:
         f"fx_rates=file://{EXAMPLES / 'data' / 'fx_rates.csv'}",
         "--output",
         str(out),
+        "--engine",
+        "spark",
         "--master",
         "local[2]",
         "--local-small",
@@ -95,7 +97,7 @@ def test_example_runs_end_to_end_as_a_subprocess(tmp_path: Path) -> None:
 def _args(tmp_path: Path, config: dict[str, object], inputs: dict[str, str]) -> list[str]:
     cfg = tmp_path / "config.json"
     cfg.write_text(json.dumps(config), encoding="utf-8")
-    argv = ["--config", str(cfg), "--output", str(tmp_path / "out")]
+    argv = ["--config", str(cfg), "--output", str(tmp_path / "out"), "--engine", "spark"]
     for name, uri in inputs.items():
         argv += ["--input", f"{name}={uri}"]
     return argv

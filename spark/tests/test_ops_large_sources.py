@@ -9,7 +9,7 @@ import json
 import pytest
 from pyspark.sql import SparkSession
 
-from sheetscale_engine.table import PlanContext
+from sheetscale_engine.spark.table import PlanContext
 from tests.test_golden import CASES, run_case, same_value
 
 

@@ -12,10 +12,10 @@ from typing import Any
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F  # noqa: N812
 
-from sheetscale_engine import values as V  # noqa: N812
-from sheetscale_engine.expressions import compile_expr
-from sheetscale_engine.functions.base import EvalContext
-from sheetscale_engine.job import plan_job
+from sheetscale_engine.spark import values as V  # noqa: N812
+from sheetscale_engine.spark.expressions import compile_expr
+from sheetscale_engine.spark.functions.base import EvalContext
+from sheetscale_engine.spark.job import plan_job
 
 CASES = Path(__file__).resolve().parents[2] / "test" / "fixtures" / "cases"
 ONE_ROW = CASES / "op-vlookup-columns-of-one-row"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -10,8 +11,9 @@ from typing import Any
 from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F  # noqa: N812
 
-from sheetscale_engine.expressions import EvalContext, add_expr_columns
-from sheetscale_engine.values import xv_from_json, xv_to_json_value
+from sheetscale_engine.spark.expressions import EvalContext, add_expr_columns
+from sheetscale_engine.spark.values import xv_from_json, xv_to_json_value
+from tests import duckdb_support
 from tests.excel_formula import parse
 
 
@@ -89,15 +91,28 @@ def assert_formulas(
     row: Mapping[str, Any] | None = None,
     ctx: EvalContext | None = None,
 ) -> None:
-    got = formulas(spark, cases, row, ctx)
-    wrong = {f: (got[f], want) for f, want in cases.items() if not same(got[f], want)}
-    lines = "\n".join(f"  {f}: got {g!r}, expected {w!r}" for f, (g, w) in wrong.items())
-    assert not wrong, "formulas that differ from Excel:\n" + lines
+    """The formulas give Excel's values on BOTH engines (Spark, and DuckDB with the columns laid
+    out typed and as mixed XV structs): one set of cases, three code paths."""
+    today = ctx.today if ctx is not None else dt.date(2024, 1, 15)
+    now = ctx.now if ctx is not None else None
+    system = ctx.date_system if ctx is not None else "1900"
+    results = {"spark": formulas(spark, cases, row, ctx)}
+    for mixed in (False, True):
+        got = duckdb_support.formulas_on_rows(list(cases), [row or {}], today, now, system, mixed)[0]
+        results["duckdb-mixed" if mixed else "duckdb-typed"] = got
+    lines = [
+        f"  [{engine}] {f}: got {got[f]!r}, expected {want!r}"
+        for engine, got in results.items()
+        for f, want in cases.items()
+        if not same(got[f], want)
+    ]
+    assert not lines, "formulas that differ from Excel:\n" + "\n".join(lines)
 
 
 def same(got: Any, want: Any) -> bool:
+    """Equal as Excel shows values: numbers on 15 significant digits, everything else exactly."""
     if isinstance(want, bool) or isinstance(got, bool):
         return got is want
     if isinstance(want, (int, float)) and isinstance(got, (int, float)):
-        return abs(got - want) <= 1e-9 * max(1.0, abs(want))
+        return got == want or f"{float(got):.14e}" == f"{float(want):.14e}"
     return bool(got == want)

@@ -38,10 +38,22 @@ export interface ValidationResult {
   errors?: { path: string; message: string }[];
 }
 
+/**
+ * The engines a run may ask for: `auto` (DuckDB when every input is on the machine that runs the
+ * job, Spark otherwise), `duckdb` or `spark`. The CLI's `run --engine`, the service's
+ * SHEETSCALE_ENGINE and a job's `engine` take these values.
+ */
+export const ENGINE_CHOICES = ['auto', 'duckdb', 'spark'] as const;
+
+export type EngineChoice = (typeof ENGINE_CHOICES)[number];
+
 /** summary.json of a run (engine contract). Only the fields the add-in reads are typed strictly. */
 export interface RunSummary {
   status: string;
+  /** The engine that ran: "duckdb" or "spark". */
   engine: string;
+  /** Why that engine ran, e.g. "auto: every input is on this machine (12,345 bytes)". */
+  engineReason?: string;
   engineVersion?: string;
   configHash?: string;
   startedAt?: string;
@@ -105,6 +117,8 @@ export interface Job {
   /** The engine's per-step metrics (summary.json's steps). */
   steps?: unknown[];
   rowCount?: number;
+  /** The engine the submission asked for; absent = the service's default (SHEETSCALE_ENGINE). */
+  engine?: EngineChoice;
 }
 
 /** Where a source's full data comes from when a job runs. */
@@ -113,6 +127,8 @@ export type SourceBinding = { dataset: string } | { upload: string };
 export interface JobRequest {
   config: SheetscaleConfig;
   bindings: Record<string, SourceBinding>;
+  /** The engine to run on (default: the service's SHEETSCALE_ENGINE). EMR runners always run Spark. */
+  engine?: EngineChoice;
 }
 
 export interface RowsPage {

@@ -1,19 +1,29 @@
 /**
- * Running the engine from the command line: spawns the Spark job
- * (`spark/.venv/bin/python -m sheetscale_engine.job`), relays its JSON-lines progress and reads
- * summary.json / error.json afterwards. Shared by `run` and `verify`.
+ * Running the engine from the command line: spawns the job
+ * (`spark/.venv/bin/python -m sheetscale_engine.job --engine auto|duckdb|spark`), relays its
+ * JSON-lines progress and reads summary.json / error.json afterwards. Shared by `run` and `verify`.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { ENGINE_CHOICES, type EngineChoice } from '../api/types';
 
 /** The repository root (this file is src/cli/engine.ts). */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
-/** The engines `run --engine` accepts. */
-export const ENGINES = ['spark-local'] as const;
-export type EngineName = (typeof ENGINES)[number];
+/**
+ * The engines `run --engine` accepts: auto (DuckDB when every input is a local path or file://
+ * URI and they add up to at most SHEETSCALE_DUCKDB_MAX_BYTES, default 200 GB; Spark otherwise),
+ * duckdb or spark. The job decides `auto` itself; summary.json says which engine ran and why.
+ */
+export const ENGINES = ENGINE_CHOICES;
+export type EngineName = EngineChoice;
+
+/** Is `name` one of {@link ENGINES}? */
+export function isEngineName(name: string): name is EngineName {
+  return (ENGINES as readonly string[]).includes(name);
+}
 
 /** One progress line of the engine. */
 export interface ProgressEvent {
@@ -41,6 +51,10 @@ export type JsonCell = number | string | boolean | null | { error: string };
 /** The parts of summary.json the CLI reads (see the engine contract). */
 export interface EngineSummary {
   status: string;
+  /** The engine that ran ("duckdb" or "spark"). */
+  engine?: string;
+  /** Why it ran, e.g. "auto: every input is on this machine (12,345 bytes)". */
+  engineReason?: string;
   rowCount: number;
   columns: Array<{ name: string; type: string }>;
   firstRows: JsonCell[][];
@@ -75,10 +89,13 @@ export interface EngineRunOptions {
   config: string;
   inputs: Array<{ name: string; uri: string }>;
   output: string;
+  /** The engine (default auto: DuckDB for local inputs). */
   engine?: EngineName;
+  /** DuckDB's memory limit, e.g. 2GB (the job's default when absent). */
+  memoryLimit?: string;
   today?: string;
   firstRows?: number;
-  /** Small-machine Spark settings (tests, laptops). */
+  /** Small-machine Spark settings (tests, laptops); DuckDB ignores them. */
   localSmall?: boolean;
   onProgress?: (e: ProgressEvent) => void;
 }
@@ -107,7 +124,10 @@ export async function runEngine(options: EngineRunOptions): Promise<EngineOutcom
   }
   const args = ['-m', 'sheetscale_engine.job', '--config', path.resolve(options.config), '--output', path.resolve(options.output)];
   for (const i of options.inputs) args.push('--input', `${i.name}=${/^[a-z][a-z0-9+.-]*:\/\//i.test(i.uri) ? i.uri : path.resolve(i.uri)}`);
+  args.push('--engine', options.engine ?? 'auto');
+  // --master and --local-small only matter when the job runs on Spark; DuckDB ignores them.
   args.push('--master', 'local[*]');
+  if (options.memoryLimit) args.push('--memory-limit', options.memoryLimit);
   if (options.today) args.push('--today', options.today);
   if (options.firstRows !== undefined) args.push('--first-rows', String(options.firstRows));
   if (options.localSmall) args.push('--local-small');

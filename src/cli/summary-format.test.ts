@@ -1,4 +1,4 @@
-import { displayValue, formatSummary } from './summary-format';
+import { displayValue, engineLine, formatSummary } from './summary-format';
 import type { EngineSummary } from './engine';
 
 describe('the summary printed by run and demo', () => {
@@ -20,5 +20,12 @@ describe('the summary printed by run and demo', () => {
     } as EngineSummary;
     const totals = formatSummary(summary, '/out').find((l) => l.startsWith('Totals:'));
     expect(totals).toBe('Totals: Amount = 1278684.03, Amount USD = #N/A');
+  });
+
+  it('names the engine that ran and why, after the row count', () => {
+    const summary = { status: 'succeeded', engine: 'duckdb', engineReason: 'auto: every input is on this machine (12,345 bytes)', rowCount: 1, columns: [{ name: 'A', type: 'number' }], firstRows: [[1]] } as EngineSummary;
+    expect(formatSummary(summary, '/out', 0)).toEqual(['Succeeded: 1 row, 1 column.', 'engine: duckdb (auto: every input is on this machine (12,345 bytes))']);
+    expect(engineLine({ engine: 'spark' })).toBe('engine: spark');
+    expect(engineLine({})).toBeNull();
   });
 });

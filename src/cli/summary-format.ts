@@ -1,4 +1,4 @@
-/** The summary `run` prints at the end of a job: rows, columns, per-step metrics, pivots, timings. */
+/** The summary `run` prints at the end of a job: rows, columns, engine, per-step metrics, pivots, timings. */
 import { showValue } from '../verify/compare-cells';
 import type { EngineSummary, JsonCell } from './engine';
 
@@ -17,10 +17,18 @@ function table(header: JsonCell[], rows: JsonCell[][], maxRows: number): string[
   return lines;
 }
 
+/** The line naming the engine that ran and why, e.g. `engine: duckdb (auto: every input is on this machine (12,345 bytes))`. */
+export function engineLine(s: Pick<EngineSummary, 'engine' | 'engineReason'>): string | null {
+  if (!s.engine) return null;
+  return `engine: ${s.engine}${s.engineReason ? ` (${s.engineReason})` : ''}`;
+}
+
 /** Human-readable lines for a succeeded job's summary. */
 export function formatSummary(s: EngineSummary, outputDir: string, firstRowsShown = 10): string[] {
   const lines: string[] = [];
   lines.push(`Succeeded: ${s.rowCount} row${s.rowCount === 1 ? '' : 's'}, ${s.columns.length} column${s.columns.length === 1 ? '' : 's'}${s.timings?.totalSeconds !== undefined ? ` in ${s.timings.totalSeconds.toFixed(1)} s` : ''}.`);
+  const engine = engineLine(s);
+  if (engine) lines.push(engine);
   if (s.result) lines.push(`Result: ${outputDir}/${s.result.path} (${s.result.format}, ${s.result.rowCount} rows); summary: ${outputDir}/summary.json`);
   for (const st of s.steps ?? []) {
     const parts = [`${st.id} ${st.op}`];

@@ -138,7 +138,8 @@ export async function verifyRecording(rec: Recording, options: VerifyOptions = {
   }
   const output = path.join(dir, 'out');
   try {
-    const outcome = await runEngine({ config: configPath, inputs, output, firstRows: main.rows.length, localSmall: true, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+    // engine auto: the sample files are local, so the job runs on DuckDB (--local-small only matters to Spark).
+    const outcome = await runEngine({ config: configPath, inputs, output, engine: 'auto', firstRows: main.rows.length, localSmall: true, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
     if (outcome.exitCode !== 0 || !outcome.summary) throw new VerifyRunError(`the engine failed on the sample: ${describeEngineFailure(outcome)}`);
     const summary = outcome.summary;
     const index = new Map(summary.columns.map((c, i) => [c.name, i]));
@@ -159,7 +160,7 @@ export async function verifyRecording(rec: Recording, options: VerifyOptions = {
       const mainFile = path.join(dir, 'source-main-rows.csv');
       await writeFile(mainFile, sampleCsv([...main.columns, { name: SAMPLE_ROW_COLUMN, type: 'number' }], main.rows.map((r, i) => [...r, { kind: 'number', value: i }]), config.options?.dateSystem ?? '1900'));
       const rowInputs = inputs.map((i) => (i.name === main.source ? { name: i.name, uri: mainFile } : i));
-      const rows = await runEngine({ config: rowConfigPath, inputs: rowInputs, output: path.join(dir, 'out-rows'), firstRows: main.rows.length, localSmall: true, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+      const rows = await runEngine({ config: rowConfigPath, inputs: rowInputs, output: path.join(dir, 'out-rows'), engine: 'auto', firstRows: main.rows.length, localSmall: true, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
       if (rows.exitCode !== 0 || !rows.summary) throw new VerifyRunError(`the engine failed on the sample's filter/sort: ${describeEngineFailure(rows)}`);
       const check = compareRows(rec, rows.summary);
       if (check) cells.push(check);

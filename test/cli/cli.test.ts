@@ -1,5 +1,6 @@
 /** The command line without the engine: record, argument checks of run/explain, help texts. */
 import ExcelJS from 'exceljs';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -95,6 +96,10 @@ describe('sheetscale run and explain: what is checked before the engine starts',
       expect(r.stdout).toMatch(/Exit codes:/);
       expect(r.stdout).toMatch(/Example:/);
     }
+    const run = await sheetscale(['run', '--help']);
+    expect(run.stdout).toMatch(/--engine <name>/);
+    expect(run.stdout).toMatch(/--memory-limit <size>/);
+    expect(run.stdout).toMatch(/auto \(the default\) runs DuckDB when every input is a local path or file:\/\/ URI/);
   });
 });
 
@@ -131,6 +136,7 @@ describe('sheetscale run with a stand-in engine (SHEETSCALE_PYTHON)', () => {
     expect(r.stdout).toBe(
       [
         'Succeeded: 2 rows, 2 columns in 1.5 s.',
+        'engine: spark (auto: input s3://b/items.csv is not on this machine)',
         `Result: ${out}/result (parquet, 2 rows); summary: ${out}/summary.json`,
         '  step s1 lookup; 1 unmatched; errors: Rate 1',
         'First 2 rows:',
@@ -142,6 +148,53 @@ describe('sheetscale run with a stand-in engine (SHEETSCALE_PYTHON)', () => {
     );
     const summary = JSON.parse(await readFile(path.join(out, 'summary.json'), 'utf8')) as { args: string[] };
     expect(summary.args).toEqual(expect.arrayContaining(['-m', 'sheetscale_engine.job', '--input', `Orders=${path.join(path.resolve('.'), 'o.csv')}`, '--input', 'Items=s3://b/items.csv', '--today', '2026-01-02']));
+  });
+
+  /** The engine's command line after `run CONFIG -i ... EXTRA`, and what run printed. */
+  async function runWith(name: string, extra: string[]): Promise<{ args: string[]; stdout: string }> {
+    const config = path.join(dir, `${name}.json`);
+    await sheetscale(['record', DOCUMENTED_EXAMPLES_PATH, '-o', config]);
+    const out = path.join(dir, `${name}-out`);
+    const r = await sheetscale(['run', config, '-i', 'Orders=o.csv', '-i', 'Items=i.csv', '-i', 'Viscosity=v.csv', '-o', out, ...extra], { SHEETSCALE_PYTHON: fake });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(await readFile(path.join(out, 'summary.json'), 'utf8')) as { args: string[] };
+    return { args: summary.args, stdout: r.stdout };
+  }
+  const valueOf = (args: string[], flag: string): string | undefined => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
+
+  it('passes --engine auto by default and prints the engine that ran, and why', async () => {
+    const { args, stdout } = await runWith('engine-auto', []);
+    expect(valueOf(args, '--engine')).toBe('auto');
+    expect(args.filter((a) => a === '--engine')).toHaveLength(1);
+    expect(args).not.toContain('--memory-limit');
+    expect(stdout.split('\n')[1]).toBe('engine: duckdb (auto: every input is on this machine (0 bytes))');
+  });
+
+  it('passes --engine spark and --memory-limit when asked', async () => {
+    const { args, stdout } = await runWith('engine-spark', ['--engine', 'spark', '--memory-limit', '2GB']);
+    expect(valueOf(args, '--engine')).toBe('spark');
+    expect(valueOf(args, '--memory-limit')).toBe('2GB');
+    expect(stdout.split('\n')[1]).toBe('engine: spark (asked for (--engine spark))');
+    const duck = await runWith('engine-duckdb', ['-e', 'duckdb']);
+    expect(valueOf(duck.args, '--engine')).toBe('duckdb');
+  });
+
+  it('rejects an unknown --engine or a --memory-limit without a unit with exit 2, before starting the engine', async () => {
+    const config = path.join(dir, 'engine-bad.json');
+    await sheetscale(['record', DOCUMENTED_EXAMPLES_PATH, '-o', config]);
+    const bound = ['-i', 'Orders=o.csv', '-i', 'Items=i.csv', '-i', 'Viscosity=v.csv', '-o', path.join(dir, 'engine-bad-out')];
+    const r = await sheetscale(['run', config, ...bound, '--engine', 'foo'], { SHEETSCALE_PYTHON: fake });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('sheetscale run: --engine foo: unknown engine; choose one of auto, duckdb, spark.\n');
+    const old = await sheetscale(['run', config, ...bound, '--engine', 'spark-local'], { SHEETSCALE_PYTHON: fake });
+    expect(old.code).toBe(2);
+    expect(old.stderr).toMatch(/--engine spark-local: unknown engine/);
+    const mem = await sheetscale(['run', config, ...bound, '--memory-limit', 'lots'], { SHEETSCALE_PYTHON: fake });
+    expect(mem.code).toBe(2);
+    expect(mem.stderr).toBe('sheetscale run: --memory-limit lots: write a size with its unit, e.g. 2GB or 512MB.\n');
+    expect(existsSync(path.join(dir, 'engine-bad-out'))).toBe(false);
   });
 
   it('exits 1 and explains a failed job from error.json', async () => {

@@ -1,6 +1,6 @@
 /** Jobs: submit, list, get, cancel, resubmit, and their results (summary, rows, download). */
 import type { FastifyInstance } from 'fastify';
-import { JOB_STATES } from '../../../src/api/types';
+import { ENGINE_CHOICES, JOB_STATES, type EngineChoice } from '../../../src/api/types';
 import { ConflictError } from '../errors';
 import { toApiJob, type Binding } from '../job-service';
 import type { JobState } from '../job-store';
@@ -12,7 +12,7 @@ import { bearer, columnSchema, configSchema, errorResponses, jobReplySchema, row
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 100 } } } as const;
 
 export default async function jobRoutes(app: FastifyInstance, { services }: { services: Services }): Promise<void> {
-  app.post<{ Body: { config: Record<string, unknown>; bindings?: Record<string, Binding> } }>(
+  app.post<{ Body: { config: Record<string, unknown>; bindings?: Record<string, Binding>; engine?: EngineChoice } }>(
     '/jobs',
     {
       schema: {
@@ -28,6 +28,11 @@ export default async function jobRoutes(app: FastifyInstance, { services }: { se
             bindings: {
               type: 'object',
               additionalProperties: { oneOf: [{ type: 'object', required: ['dataset'], properties: { dataset: { type: 'string' } }, additionalProperties: false }, { type: 'object', required: ['upload'], properties: { upload: { type: 'string' } }, additionalProperties: false }] },
+            },
+            engine: {
+              type: 'string',
+              enum: ENGINE_CHOICES,
+              description: "The engine (default: the service's SHEETSCALE_ENGINE). auto = DuckDB when every input is a local file, Spark otherwise; EMR runners always run Spark.",
             },
           },
           additionalProperties: false,

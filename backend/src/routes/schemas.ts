@@ -2,7 +2,7 @@
  * JSON Schemas shared by the routes: they validate requests, shape responses and feed the
  * OpenAPI document (@fastify/swagger reads them from the routes).
  */
-import { JOB_STATES } from '../../../src/api/types';
+import { ENGINE_CHOICES, JOB_STATES } from '../../../src/api/types';
 
 export const errorSchema = {
   $id: 'Error',
@@ -53,6 +53,7 @@ export const jobSchema = {
     error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' }, step: { type: 'string' }, hint: { type: 'string' } } },
     steps: { type: 'array', items: { type: 'object', additionalProperties: true } },
     rowCount: { type: 'integer' },
+    engine: { type: 'string', enum: ENGINE_CHOICES, description: 'The engine the submission asked for; absent = the service default. summary.json names the engine that ran.' },
   },
 } as const;
 

@@ -2,6 +2,7 @@
  * Runs a job on EMR Serverless: `StartJobRun` with a client token made from the job id and the
  * attempt (idempotent: after a restart the same call returns the same job run), `GetJobRun` with
  * backoff until it ends, `CancelJobRun` to stop it; then summary.json / error.json from S3.
+ * A job run always runs Spark (`--engine spark`), whatever the job asked for.
  */
 import { CancelJobRunCommand, GetJobRunCommand, StartJobRunCommand, type EMRServerlessClient } from '@aws-sdk/client-emr-serverless';
 import type { Storage } from '../storage/storage';
@@ -61,7 +62,7 @@ export class EmrServerlessRunner implements Runner {
         jobDriver: {
           sparkSubmit: {
             entryPoint: joinUri(this.o.jobPackageUri, 'job.py'),
-            entryPointArguments: engineArgs(spec),
+            entryPointArguments: engineArgs(spec, 'spark'),
             sparkSubmitParameters: `--py-files ${joinUri(this.o.jobPackageUri, 'sheetscale_engine.zip')}`,
           },
         },

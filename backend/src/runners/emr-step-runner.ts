@@ -1,6 +1,6 @@
 /**
  * Runs a job as a step on a long-running EMR cluster: `AddJobFlowSteps` with
- * `command-runner.jar spark-submit ... job.py --config s3://... --input ... --output s3://...`,
+ * `command-runner.jar spark-submit ... job.py --config s3://... --input ... --output s3://... --engine spark`,
  * `ActionOnFailure: CONTINUE` (the only value a cluster with step concurrency > 1 accepts), the
  * job id and attempt in the step name; then `DescribeStep` with backoff until the step ends, and
  * summary.json / error.json from S3.
@@ -42,9 +42,9 @@ export function stepName(spec: Pick<RunSpec, 'jobId' | 'attemptKey'>): string {
   return `sheetscale ${spec.jobId} ${spec.attemptKey}`;
 }
 
-/** The step's arguments for command-runner.jar. */
+/** The step's arguments for command-runner.jar. An EMR step always runs Spark, whatever the job asked for. */
 export function sparkSubmitArgs(spec: RunSpec, jobPackageUri: string, extra: string[] = []): string[] {
-  return ['spark-submit', '--deploy-mode', 'cluster', ...extra, '--py-files', joinUri(jobPackageUri, 'sheetscale_engine.zip'), joinUri(jobPackageUri, 'job.py'), ...engineArgs(spec)];
+  return ['spark-submit', '--deploy-mode', 'cluster', ...extra, '--py-files', joinUri(jobPackageUri, 'sheetscale_engine.zip'), joinUri(jobPackageUri, 'job.py'), ...engineArgs(spec, 'spark')];
 }
 
 const ACTIVE = new Set(['PENDING', 'CANCEL_PENDING', 'RUNNING']);

@@ -8,6 +8,7 @@
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import type { EngineChoice } from '../../../src/api/types';
 import type { Storage } from '../storage/storage';
 import { readEngineOutcome, type Execution, type RunCallbacks, type RunOutcome, type Runner, type RunSpec } from './runner';
 
@@ -16,6 +17,8 @@ export interface LocalRunnerOptions {
   command: string[];
   cwd: string;
   storage: Storage;
+  /** The engine of jobs that do not ask for one (SHEETSCALE_ENGINE); default auto. */
+  engine?: EngineChoice;
   env?: NodeJS.ProcessEnv;
   /** Diagnostics (the engine's stderr tail on failures). */
   log?: (msg: string) => void;
@@ -23,11 +26,12 @@ export interface LocalRunnerOptions {
   killGraceMs?: number;
 }
 
-/** Builds the engine's command line arguments for one job. */
-export function engineArgs(spec: Pick<RunSpec, 'configUri' | 'inputs' | 'outputUri'>): string[] {
+/** Builds the engine's command line arguments for one job; `engine` adds `--engine NAME`. */
+export function engineArgs(spec: Pick<RunSpec, 'configUri' | 'inputs' | 'outputUri'>, engine?: EngineChoice): string[] {
   const args = ['--config', spec.configUri];
   for (const [name, uri] of Object.entries(spec.inputs)) args.push('--input', `${name}=${uri}`);
   args.push('--output', spec.outputUri);
+  if (engine) args.push('--engine', engine);
   return args;
 }
 
@@ -85,7 +89,7 @@ export class LocalRunner implements Runner {
       if (cancelled) return { kind: 'cancelled' };
       if (detached) return { kind: 'detached' };
       const [program, ...lead] = this.opts.command;
-      const child = spawn(program!, [...lead, ...engineArgs(spec)], {
+      const child = spawn(program!, [...lead, ...engineArgs(spec, spec.engine ?? this.opts.engine ?? 'auto')], {
         cwd: this.opts.cwd,
         env: { ...process.env, ...this.opts.env, SHEETSCALE_JOB_ID: spec.jobId },
         detached: true,

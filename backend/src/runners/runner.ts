@@ -3,6 +3,7 @@
  * step, an EMR Serverless job run). A runner runs one attempt of a job and reports how it ended;
  * the dispatcher decides about retries, dead letters and the job's state.
  */
+import type { EngineChoice } from '../../../src/api/types';
 import type { JobError } from '../job-store';
 import type { Storage } from '../storage/storage';
 import { joinUri } from '../storage/storage';
@@ -21,6 +22,11 @@ export interface RunSpec {
   /** Source name → data URI. */
   inputs: Record<string, string>;
   outputUri: string;
+  /**
+   * The engine the job asked for (auto, duckdb, spark); null or absent = the runner's default
+   * (SHEETSCALE_ENGINE for the local runner). EMR runners always run Spark.
+   */
+  engine?: EngineChoice | null;
   /** The handle stored for this attempt before a restart (step id, job run id, pid), if any. */
   externalId: string | null;
 }

@@ -56,7 +56,7 @@ async function runDemo(opts: DemoOptions): Promise<number> {
   const keys = loadOrCreateLocalIssuerKeys(config.dataDir);
   const token = signLocalToken(keys, { user: 'demo', groups: ['finance'], ttlSeconds: 8 * 3600, issuer: config.auth.issuer, clientId: config.auth.clientId });
   const api = server.url;
-  process.stdout.write(`sheetscale service on ${api} (embedded default: local issuer, SQLite job store, local Spark engine)\n`);
+  process.stdout.write(`sheetscale service on ${api} (embedded default: local issuer, SQLite job store, local engine, SHEETSCALE_ENGINE=${config.engine})\n`);
 
   let code = 0;
   try {

@@ -11,7 +11,7 @@ export function register(program: Command): void {
     .description('Print the PySpark the engine runs for a config, with each step\'s Excel formula and cell, for a person to read.')
     .argument('<config>', 'the config JSON')
     .addHelpText('after', `
-Runs the engine's explainer (python -m sheetscale_engine.explain); nothing is executed on data.
+Runs the engine's explainer (python -m sheetscale_engine.spark.explain); nothing is executed on data.
 Exit codes: 0 printed; 2 the config is invalid or the engine is not installed.
 
 Example:
@@ -28,7 +28,7 @@ Example:
         process.exitCode = 2;
         return;
       }
-      const child = spawn(python, ['-m', 'sheetscale_engine.explain', path.resolve(configPath)], { cwd: path.join(REPO_ROOT, 'spark'), stdio: ['ignore', 'inherit', 'inherit'] });
+      const child = spawn(python, ['-m', 'sheetscale_engine.spark.explain', path.resolve(configPath)], { cwd: path.join(REPO_ROOT, 'spark'), stdio: ['ignore', 'inherit', 'inherit'] });
       const code = await new Promise<number | null>((resolve) => {
         child.on('error', () => resolve(null));
         child.on('close', (c) => resolve(c));

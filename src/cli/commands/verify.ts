@@ -43,8 +43,8 @@ export function register(program: Command): void {
       'after',
       `
 verify exports the sample's input columns and the lookup sheets to temporary CSV files, runs the
-recorded config on them with the local Spark engine (filters and sorts are left out so that rows
-stay in sheet order), and compares each formula cell — and each recorded PivotTable's body — with
+recorded config on them with the engine (--engine auto: the files are local, so DuckDB; filters
+and sorts are left out so that rows stay in sheet order), and compares each formula cell — and each recorded PivotTable's body — with
 Excel's cached value (numbers to 15 significant digits, text exactly, errors by code).
 Values in the report are JSON: numbers, strings, booleans, null for blank, {"error": "#N/A"}.
 

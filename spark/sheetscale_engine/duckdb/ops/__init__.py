@@ -1,0 +1,1 @@
+"""The ops (steps other than formulas) on DuckDB, one module each."""
