@@ -13,12 +13,15 @@ leading/trailing/repeated spaces. An Excel error (VLOOKUP with no match, and wha
 is SQL NULL. Dates stay DATE (Excel's serial numbers only in the comparison); rows are written in
 whatever order DuckDB produces (no ORDER BY).
 
-ROUND/ROUNDUP/ROUNDDOWN/TRUNC: Excel rounds the number it shows (15 significant digits), so
-2.675 (stored 2.67499999999999982236431605997495353221893310546875) rounds to 2.68. Here: scale
-|x| by 10^d (dividing by 10^-d for negative d, which is exact for the multiples of ten it meets),
-nudge the scaled value by 1e-15 of itself towards the rounding boundary (a few ulps: the binary
-error of the product, far below the 15th digit), then floor(+0.5) / ceil / floor, and put the sign
-back. ``+ 0.0`` turns -0.0 into 0.0.
+ROUND/ROUNDUP/ROUNDDOWN/TRUNC as Excel does them: Excel rounds the number it shows, with 15
+significant digits, so 2.675 (stored as 2.67499999999999982236431605997495353221893310546875)
+rounds to 2.68 and -506.28999999999905/40 (-12.657249999999976, shown -12.65725) to -12.6573.
+Here: bring a computed x to 15 significant digits (``abs15``: floor(|x| * 10^(14-e) + 0.5) / 10^(14-e),
+e = floor(log10|x|); skipped for source columns, which have at most 15 digits), scale |x| by 10^d
+(dividing by 10^-d for negative d, exact for the multiples of ten it meets), nudge the scaled value
+by 6e-16 of itself towards the rounding boundary (the binary error of the scaling is at most ~3e-16
+of it; a 15-digit value that is not on the boundary is at least 1e-15 of it away), then
+floor(+0.5) / ceil / floor and put the sign back. ``+ 0.0`` turns -0.0 into 0.0.
 """
 
 from __future__ import annotations
@@ -32,34 +35,45 @@ from pathlib import Path
 import duckdb
 from workload import INPUT_FILES, source_columns
 
-# Relative nudge of the scaled value: ~5 ulps, far below Excel's 15 significant digits.
-EPS = "1e-15"
+# Relative nudge of the scaled value towards the rounding boundary: see the module docstring.
+EPS = "6e-16"
 
 SQL_TYPES = {"number": "DOUBLE", "text": "VARCHAR", "date": "DATE"}
 
 
-def _scaled(x: str, d: int) -> tuple[str, str]:
-    """(|x| scaled by 10^d, the SQL that scales a whole number back and re-applies the sign)."""
+def abs15(x: str) -> str:
+    """|x| rounded to 15 significant digits (Excel's precision), as the nearest double."""
+    e = f"floor(log10(abs({x})))"
+    return (
+        f"(CASE WHEN {x} = 0 THEN 0.0 "
+        f"WHEN {e} <= 14 THEN floor(abs({x}) * pow(10, 14 - {e}) + 0.5) / pow(10, 14 - {e}) "
+        f"ELSE floor(abs({x}) / pow(10, {e} - 14) + 0.5) * pow(10, {e} - 14) END)"
+    )
+
+
+def _scaled(x: str, d: int, computed: bool) -> tuple[str, str]:
+    """(|x| (at 15 digits when ``computed``) scaled by 10^d, the SQL that scales a whole number back)."""
+    a = abs15(x) if computed else f"abs({x})"
     if d >= 0:
-        return f"(abs({x}) * {10**d}.0)", f" / {10**d}.0"
-    return f"(abs({x}) / {10**-d}.0)", f" * {10**-d}.0"
+        return f"({a} * {10**d}.0)", f" / {10**d}.0"
+    return f"({a} / {10**-d}.0)", f" * {10**-d}.0"
 
 
-def xround(x: str, d: int) -> str:
-    """Excel ROUND(x, d): half away from zero."""
-    y, back = _scaled(x, d)
+def xround(x: str, d: int, computed: bool = True) -> str:
+    """Excel ROUND(x, d): half away from zero. ``computed`` False: x is a source column."""
+    y, back = _scaled(x, d, computed)
     return f"(sign({x}) * floor({y} * (1 + {EPS}) + 0.5){back} + 0.0)"
 
 
-def xroundup(x: str, d: int) -> str:
+def xroundup(x: str, d: int, computed: bool = True) -> str:
     """Excel ROUNDUP(x, d): away from zero."""
-    y, back = _scaled(x, d)
+    y, back = _scaled(x, d, computed)
     return f"(sign({x}) * ceil({y} * (1 - {EPS})){back} + 0.0)"
 
 
-def xrounddown(x: str, d: int) -> str:
+def xrounddown(x: str, d: int, computed: bool = True) -> str:
     """Excel ROUNDDOWN(x, d) and TRUNC(x, d): toward zero."""
-    y, back = _scaled(x, d)
+    y, back = _scaled(x, d, computed)
     return f"(sign({x}) * floor({y} * (1 + {EPS})){back} + 0.0)"
 
 
@@ -107,10 +121,10 @@ def seed_query(data: Path) -> str:
         ("Memo Trim", "trim(regexp_replace(t.\"Memo\", ' {2,}', ' ', 'g'))"),
         ("Unit Margin", xround('"Net" / t."Qty"', 4)),
         ("Rate Pct", xround('r."Rate" * 100', 1)),
-        ("Rounded Down", xrounddown('t."Amount"', 0)),
-        ("Rounded Up", xroundup('t."Amount"', -1)),
+        ("Rounded Down", xrounddown('t."Amount"', 0, computed=False)),
+        ("Rounded Up", xroundup('t."Amount"', -1, computed=False)),
         ("Int Amount", 'floor(t."Amount")'),
-        ("Trunc Amount", xrounddown('t."Amount"', 1)),
+        ("Trunc Amount", xrounddown('t."Amount"', 1, computed=False)),
         ("Mod Qty", xmod('t."Qty"', "7")),
         ("Power", 'pow(r."Rate", 2)'),
         ("Root", 'sqrt("Abs Amount")'),

@@ -213,6 +213,14 @@ def run_once(
                 pass
         elif r.exit_code == 0:
             why += ": no Parquet file in result/"
+        else:
+            tail = [
+                line
+                for line in log.read_text(encoding="utf-8", errors="replace").splitlines()
+                if line.strip()
+            ]
+            if tail:
+                why += f": {tail[-1].strip()[:300]}"
         res.failed = f"{why} (log: {log})"
         print(f"  {res.contender}: FAILED {res.failed}", file=sys.stderr)
         return

@@ -90,10 +90,10 @@ def run(args: argparse.Namespace, progress: Progress) -> int:
     args.engine_choice = choice
     log.info("engine: %s (%s)", choice.engine, choice.reason)
     if choice.engine == "duckdb":
-        from sheetscale_engine.duckdb.job import run as run_duckdb
+        from sheetscale_engine.duckdb.job import run as run_duckdb  # noqa: PLC0415 (no JVM for DuckDB)
 
         return run_duckdb(args, progress)
-    from sheetscale_engine.spark.job import run as run_spark
+    from sheetscale_engine.spark.job import run as run_spark  # noqa: PLC0415 (no duckdb on EMR)
 
     return run_spark(args, progress)
 

@@ -8,6 +8,7 @@ on the same cases.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -18,15 +19,11 @@ from sheetscale_engine.duckdb.compile import EvalContext, compile_formulas, stag
 from sheetscale_engine.duckdb.table import ROW
 from tests.excel_formula import parse
 
-_CON: duckdb.DuckDBPyConnection | None = None
 
-
+@functools.cache
 def connection() -> duckdb.DuckDBPyConnection:
     """One in-memory DuckDB connection for the test session (cheap; no JVM)."""
-    global _CON
-    if _CON is None:
-        _CON = duckdb.connect(":memory:", config={"threads": 2})
-    return _CON
+    return duckdb.connect(":memory:", config={"threads": 2})
 
 
 def _kind_of(value: Any) -> int:
@@ -62,15 +59,14 @@ def rows_relation(rows: Sequence[Mapping[str, Any]], mixed: bool) -> tuple[str, 
         cols += [f"{_value_sql(r.get(n), layouts[n])} AS {V.ident(n)}" for n in names]
         selects.append("SELECT " + ", ".join(cols))
     relation = "(" + " UNION ALL ".join(selects or [f"SELECT CAST(0 AS BIGINT) AS {V.ident(ROW)}"]) + ")"
-    vals = {
-        n: V.Val(V.ident(n), kinds[n] if not mixed else V.ALL_KINDS, layouts[n]) for n in names
-    }
+    vals = {n: V.Val(V.ident(n), kinds[n] if not mixed else V.ALL_KINDS, layouts[n]) for n in names}
     return relation, vals
 
 
 def formulas_on_rows(
     formulas: Sequence[str],
     rows: Sequence[Mapping[str, Any]],
+    *,
     today: dt.date = dt.date(2024, 1, 15),
     now: dt.datetime | None = None,
     date_system: str = "1900",
@@ -85,6 +81,4 @@ def formulas_on_rows(
     sql = staged_select(relation, [ROW, *vals], compiled, final) + f" ORDER BY {V.ident(ROW)}"
     out = connection().execute(sql).fetchall()
     layouts = {n: compiled.results[n].layout for n, _ in exprs}
-    return [
-        {f: V.python_value(layouts[f"f{i}"], r[1 + i]) for i, f in enumerate(formulas)} for r in out
-    ]
+    return [{f: V.python_value(layouts[f"f{i}"], r[1 + i]) for i, f in enumerate(formulas)} for r in out]

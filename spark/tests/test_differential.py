@@ -29,13 +29,27 @@ from sheetscale_engine.spark.names import ROW, col
 from sheetscale_engine.spark.values import xv_to_json_value
 from tests.xv_helpers import same
 
-SEEDS = [11, 23, 37, 41, 59]
+SEEDS = [11, 23, 37]
 ROWS = 40
-FORMULAS = 36
+FORMULAS = 30
 TODAY = dt.date(2024, 1, 15)
 
 # name → (type, generator of one cell's CSV text)
-NUMBER_TEXTS = ["0", "1", "-1", "2.5", "-2.5", "2.675", "1000000", "0.1", "1e-3", "123456.789", "45306", "3", "7"]
+NUMBER_TEXTS = [
+    "0",
+    "1",
+    "-1",
+    "2.5",
+    "-2.5",
+    "2.675",
+    "1000000",
+    "0.1",
+    "1e-3",
+    "123456.789",
+    "45306",
+    "3",
+    "7",
+]
 TEXTS = ["", "a", "A", "abc", "Abc ", " x", "1", "10", "TRUE", "b*c", "hello world", "x-y", "ABC"]
 MIXED = [*NUMBER_TEXTS[:8], "", "", "a", "B", "TRUE", "FALSE", "#N/A", "#DIV/0!", "#VALUE!", "12", " 5 "]
 
@@ -49,11 +63,21 @@ def _columns(rng: random.Random) -> dict[str, list[str]]:
         data["T2"].append(rng.choice(TEXTS[1:]))
         data["M1"].append(rng.choice(MIXED))
         data["M2"].append(rng.choice(MIXED))
-        data["D1"].append(rng.choice(["2024-01-15", "2023-12-31", "2024-02-29", "1900-03-01", "2020-06-30", ""]))
+        data["D1"].append(
+            rng.choice(["2024-01-15", "2023-12-31", "2024-02-29", "1900-03-01", "2020-06-30", ""])
+        )
     return data
 
 
-TYPES = {"N1": "number", "N2": "number", "T1": "text", "T2": "text", "M1": "mixed", "M2": "mixed", "D1": "date"}
+TYPES = {
+    "N1": "number",
+    "N2": "number",
+    "T1": "text",
+    "T2": "text",
+    "M1": "mixed",
+    "M2": "mixed",
+    "D1": "date",
+}
 
 # Functions both engines implement, with how many arguments to generate.
 CALLS: dict[str, tuple[int, int]] = {
@@ -110,7 +134,12 @@ def _expr(rng: random.Random, depth: int) -> dict[str, Any]:
         return _leaf(rng)
     r = rng.random()
     if r < 0.4:
-        return {"kind": "binary", "op": rng.choice(OPS), "left": _expr(rng, depth - 1), "right": _expr(rng, depth - 1)}
+        return {
+            "kind": "binary",
+            "op": rng.choice(OPS),
+            "left": _expr(rng, depth - 1),
+            "right": _expr(rng, depth - 1),
+        }
     if r < 0.47:
         return {"kind": "unary", "op": rng.choice(["-", "%"]), "arg": _expr(rng, depth - 1)}
     name = rng.choice(list(CALLS))
@@ -141,6 +170,7 @@ def _config(rng: random.Random) -> dict[str, Any]:
             }
         ],
         "steps": steps,
+        "output": {},
     }
 
 
@@ -158,10 +188,15 @@ def _write_case(tmp_path: Path, seed: int) -> tuple[dict[str, Any], dict[str, li
     return config, {"data": [str(tmp_path / "data.csv")]}
 
 
-def _spark_rows(spark: SparkSession, config: dict[str, Any], bindings: dict[str, list[str]]) -> list[list[Any]]:
+def _spark_rows(
+    spark: SparkSession, config: dict[str, Any], bindings: dict[str, list[str]]
+) -> list[list[Any]]:
     job = plan_job(spark, config, bindings, EvalContext(today=TODAY))
     df = job.table.df.select(*[col(c) for c in job.out_columns], col(ROW))
-    return [[xv_to_json_value(r[c]) for c in job.out_columns] for r in sorted(df.collect(), key=lambda r: int(r[ROW]))]
+    return [
+        [xv_to_json_value(r[c]) for c in job.out_columns]
+        for r in sorted(df.collect(), key=lambda r: int(r[ROW]))
+    ]
 
 
 def _duckdb_rows(config: dict[str, Any], bindings: dict[str, list[str]]) -> list[list[Any]]:
@@ -169,7 +204,9 @@ def _duckdb_rows(config: dict[str, Any], bindings: dict[str, list[str]]) -> list
     try:
         job = duckdb_job.plan_job(con, config, bindings, DuckEvalContext(today=TODAY))
         cols = ", ".join(ident(c) for c in job.out_columns)
-        got = con.execute(f"SELECT {cols} FROM {job.table.from_sql} AS _d ORDER BY {ident(DUCK_ROW)}").fetchall()
+        got = con.execute(
+            f"SELECT {cols} FROM {job.table.from_sql} AS _d ORDER BY {ident(DUCK_ROW)}"
+        ).fetchall()
         layouts = [job.table.val(c).layout for c in job.out_columns]
         return [[python_value(lay, v) for lay, v in zip(layouts, r, strict=True)] for r in got]
     finally:

@@ -64,7 +64,9 @@ def same_value(actual: Any, expected: Any) -> bool:
     return bool(actual == expected)
 
 
-def run_case_duckdb(case: Path, today: dt.date) -> tuple[dict[str, Any], list[list[Any]], list[dict[str, Any]]]:
+def run_case_duckdb(
+    case: Path, today: dt.date
+) -> tuple[dict[str, Any], list[list[Any]], list[dict[str, Any]]]:
     config = json.loads((case / "config.json").read_text(encoding="utf-8"))
     assert not validate_config(config)
     bindings = {s["name"]: [str(case / "inputs" / f"{s['name']}.csv")] for s in config["sources"]}
@@ -72,7 +74,9 @@ def run_case_duckdb(case: Path, today: dt.date) -> tuple[dict[str, Any], list[li
     try:
         job = duckdb_job.plan_job(con, config, bindings, DuckEvalContext(today=today))
         cols = ", ".join(ident(c) for c in job.out_columns)
-        fetched = con.execute(f"SELECT {cols} FROM {job.table.from_sql} AS _g ORDER BY {ident(DUCK_ROW)}").fetchall()
+        fetched = con.execute(
+            f"SELECT {cols} FROM {job.table.from_sql} AS _g ORDER BY {ident(DUCK_ROW)}"
+        ).fetchall()
         layouts = [job.table.val(c).layout for c in job.out_columns]
         rows = [[python_value(layout, v) for layout, v in zip(layouts, r, strict=True)] for r in fetched]
         pivots = [{"name": p.name, "header": p.header, "rows": p.rows} for p in job.ctx.pivots]
@@ -134,7 +138,11 @@ def test_golden_case_duckdb(case: Path) -> None:
 
 
 def check_case(
-    case: Path, expected: dict[str, Any], meta: dict[str, Any], rows: list[list[Any]], pivots: list[dict[str, Any]]
+    case: Path,
+    expected: dict[str, Any],
+    meta: dict[str, Any],
+    rows: list[list[Any]],
+    pivots: list[dict[str, Any]],
 ) -> None:
     assert meta["columns"] == expected["columns"]
     want = expected["rows"]

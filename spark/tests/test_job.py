@@ -16,8 +16,8 @@ import pytest
 from pyspark.sql import SparkSession
 
 from sheetscale_engine.job import main, parse_args, run
-from sheetscale_engine.spark.package import build
 from sheetscale_engine.progress import Progress
+from sheetscale_engine.spark.package import build
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"

@@ -152,8 +152,8 @@ def test_every_vector_file_has_a_runner() -> None:
 
 @pytest.mark.parametrize(("name", "case"), _python_cases())
 def test_python_reference(name: str, case: dict[str, Any]) -> None:
-    got = RUNNERS[name](case["args"])
-    assert same_value(got, case["expected"]), f"{name} {case['args']}: got {got!r}, Excel gives {case['expected']!r}"
+    got, want = RUNNERS[name](case["args"]), case["expected"]
+    assert same_value(got, want), f"{name} {case['args']}: got {got!r}, Excel gives {want!r}"
 
 
 # --------------------------------------------------------------------------------------------
@@ -188,8 +188,10 @@ def test_sort_order_follows_excel() -> None:
     # FALSE < TRUE < errors (all equal); blanks last in both directions.
     na = X.ExcelError(X.NA)
     values: list[X.CellValue] = [None, "b", 10, True, na, "A", -1, False, 2.5, None, "a"]
-    assert X.excel_sorted(values) == [-1, 2.5, 10, "A", "a", "b", False, True, na, None, None]
-    assert X.excel_sorted(values, descending=True) == [na, True, False, "b", "A", "a", 10, 2.5, -1, None, None]
+    ascending: list[X.CellValue] = [-1, 2.5, 10, "A", "a", "b", False, True, na, None, None]
+    descending: list[X.CellValue] = [na, True, False, "b", "A", "a", 10, 2.5, -1, None, None]
+    assert X.excel_sorted(values) == ascending
+    assert X.excel_sorted(values, descending=True) == descending
     assert [X.sort_rank(v) for v in (1, "x", True, na, None)] == [0, 1, 2, 3, None]
 
 

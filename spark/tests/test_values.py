@@ -8,8 +8,8 @@ from typing import Any
 from pyspark.sql import Column, SparkSession
 from pyspark.sql import functions as F  # noqa: N812
 
-from sheetscale_engine.spark import values as V  # noqa: N812
 from sheetscale_engine.config.error_codes import error_codes
+from sheetscale_engine.spark import values as V  # noqa: N812
 from tests.xv_helpers import evaluate, xv_json
 
 

@@ -98,7 +98,9 @@ def assert_formulas(
     system = ctx.date_system if ctx is not None else "1900"
     results = {"spark": formulas(spark, cases, row, ctx)}
     for mixed in (False, True):
-        got = duckdb_support.formulas_on_rows(list(cases), [row or {}], today, now, system, mixed)[0]
+        got = duckdb_support.formulas_on_rows(
+            list(cases), [row or {}], today=today, now=now, date_system=system, mixed=mixed
+        )[0]
         results["duckdb-mixed" if mixed else "duckdb-typed"] = got
     lines = [
         f"  [{engine}] {f}: got {got[f]!r}, expected {want!r}"

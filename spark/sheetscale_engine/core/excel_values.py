@@ -504,6 +504,10 @@ def match_key(value: CellValue) -> str:
 
     Kind-tagged (the number 1 never equals the text "1"), text lower-cased (case-insensitive)
     and not trimmed, numbers compared on 15 significant digits, blank only equals blank.
+
+    Numbers are written as Java's ``Double.toString`` writes them, with the shortest digits; Java
+    before 19 writes some doubles above about 1E+16 with more digits ("3.3301892521179699E18" for
+    3.33018925211797E18), so compare keys made by one engine, not across engines.
     """
     k = kind_of(value)
     if isinstance(value, bool):

@@ -193,7 +193,9 @@ def _compile(expr: Mapping[str, Any], columns: Mapping[str, Val], ctx: EvalConte
         name = str(expr["name"])
         if name not in columns:
             known = ", ".join(sorted(columns)) or "(none)"
-            raise ctx.fail(f"the formula refers to column {name!r}, which does not exist here; columns: {known}")
+            raise ctx.fail(
+                f"the formula refers to column {name!r}, which does not exist here; columns: {known}"
+            )
         return columns[name]
     if node_kind == "unary":
         return _unary(str(expr.get("op")), compile_value(expr["arg"], columns, ctx), ctx)
@@ -234,7 +236,9 @@ def arithmetic(op: str, a: str, b: str, ctx: EvalContext) -> Val:
     if op in ("+", "-", "*"):
         return V.number_result(ctx.bind(V.number(f"({a} {op} {b})")).sql)
     if op == "/":
-        return V.cases([(f"{b} = 0", V.error(V.DIV0))], V.number_result(ctx.bind(V.number(f"({a} / {b})")).sql))
+        return V.cases(
+            [(f"{b} = 0", V.error(V.DIV0))], V.number_result(ctx.bind(V.number(f"({a} / {b})")).sql)
+        )
     if op == "^":
         return power(a, b, ctx)
     raise ValueError(op)
@@ -242,7 +246,9 @@ def arithmetic(op: str, a: str, b: str, ctx: EvalContext) -> Val:
 
 def power(a: str, b: str, ctx: EvalContext) -> Val:
     """a^b: 0^0 and a negative base with a fractional exponent are #NUM!, 0^negative #DIV/0!."""
-    raised = ctx.bind(V.number(f"(CASE WHEN {a} < 0 AND {b} <> trunc({b}) THEN 'nan'::DOUBLE ELSE pow({a}, {b}) END)"))
+    raised = ctx.bind(
+        V.number(f"(CASE WHEN {a} < 0 AND {b} <> trunc({b}) THEN 'nan'::DOUBLE ELSE pow({a}, {b}) END)")
+    )
     return V.cases(
         [(f"{a} = 0 AND {b} = 0", V.error(V.NUM)), (f"{a} = 0 AND {b} < 0", V.error(V.DIV0))],
         V.number_result(raised.sql),

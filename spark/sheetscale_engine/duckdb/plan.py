@@ -66,7 +66,9 @@ def build(config: dict[str, Any], main: SourceTable, ctx: PlanContext) -> Table:
                 new_columns = [c for c in table.columns if c not in before]
             table = _measure(table, metrics, new_columns, ctx, previous_rows)
         except ExpressionError as exc:
-            failing = next((s for s in run if exc.column is not None and s.get("column") == exc.column), first)
+            failing = next(
+                (s for s in run if exc.column is not None and s.get("column") == exc.column), first
+            )
             message = str(exc) if exc.column is not None else f"{describe_step(first)}: {exc}"
             raise StepFailedError(
                 f"{message} — this formula cannot be run.",
@@ -101,15 +103,17 @@ def formulas(table: Table, run: list[dict[str, Any]], ctx: PlanContext) -> tuple
             kinds[name] = v.kinds
             if name not in names:
                 names.append(name)
-        final = [
-            (c, compiled.results[c].sql if c in compiled.results else V.ident(c)) for c in names
-        ] + [(ROW, V.ident(ROW))]
+        final = [(c, compiled.results[c].sql if c in compiled.results else V.ident(c)) for c in names] + [
+            (ROW, V.ident(ROW))
+        ]
         sql = staged_select(current.from_sql, [*current.columns, ROW], compiled, final)
         hidden |= {s["column"] for s in steps if s.get("hidden")}
         current = current.with_sql(sql, columns=tuple(names), kinds=kinds)
     # Columns in the order of the steps (Excel's column order), whatever their level.
     ordered = tuple(dict.fromkeys((*table.columns, *[s["column"] for s in run])))
-    return current.with_sql(current.sql, columns=ordered, hidden=frozenset(hidden)), [s["column"] for s in run]
+    return current.with_sql(current.sql, columns=ordered, hidden=frozenset(hidden)), [
+        s["column"] for s in run
+    ]
 
 
 def _measure(

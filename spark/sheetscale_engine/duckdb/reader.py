@@ -144,14 +144,45 @@ def list_files(uris: list[str], source: str) -> list[str]:
 # ------------------------------------------------------------------------------------------------
 
 
+def _plain_number_sql(raw: str) -> str:
+    """The number of a plain decimal text (``_PLAIN_NUMBER`` after trimming spaces), else NULL.
+
+    DuckDB's cast reads the same texts, plus a few that Excel's reader does not: "1_000",
+    "inf"/"nan" and other whitespace than spaces around the digits; those are ruled out with
+    cheap tests instead of a regular expression (this runs on every cell of a number column).
+    """
+    x = f"TRY_CAST({raw} AS DOUBLE)"
+    controls = " OR ".join(f"ends_with({raw}, chr({c}))" for c in (9, 10, 11, 12, 13))
+    guard = f"{raw} >= ' ' AND NOT contains({raw}, '_') AND NOT ({controls})"
+    return f"(CASE WHEN {guard} AND isfinite({x}) THEN {x} END)"
+
+
+def _iso_date_sql(raw: str, date_system: str) -> str:
+    """The serial of a text that is exactly yyyy-mm-dd (the usual case, without strptime), else NULL."""
+    d = f"TRY_CAST({raw} AS DATE)"
+    serial = V.date_serial_sql(d, date_system)
+    return f"(CASE WHEN {raw} LIKE '____-__-__' AND {d} IS NOT NULL THEN {serial} END)"
+
+
 def parsed_sql(raw: str, ctype: str, date_format: str | None, date_system: str) -> str:
-    """Stage 1: the raw text → a native value (DOUBLE, VARCHAR, BOOLEAN); NULL when it does not fit."""
+    """Stage 1: the raw text → a native value (DOUBLE, VARCHAR, BOOLEAN); NULL when it does not fit.
+
+    Each type tries a cheap exact test for the common form first, then the general rule.
+    """
     t = f"trim({raw})"
     if ctype == "number":
-        plain = f"CASE WHEN regexp_matches({t}, {V.sql_text(_PLAIN_NUMBER)}) THEN TRY_CAST({t} AS DOUBLE) END"
-        return f"(CASE WHEN {raw} IS NULL OR {raw} = '' THEN NULL ELSE coalesce({plain}, {V.text_to_number_sql(raw, date_system)}) END)"
+        general = V.text_to_number_sql(raw, date_system)
+        fast = _plain_number_sql(raw)
+        # CASE, not coalesce: DuckDB evaluates a CASE branch only for its rows.
+        return (
+            f"(CASE WHEN {raw} IS NULL OR {raw} = '' THEN NULL "
+            f"WHEN {fast} IS NOT NULL THEN {fast} ELSE {general} END)"
+        )
     if ctype == "logical":
-        return f"(CASE upper({t}) WHEN 'TRUE' THEN TRUE WHEN 'FALSE' THEN FALSE END)"
+        return (
+            f"(CASE {raw} WHEN 'TRUE' THEN TRUE WHEN 'FALSE' THEN FALSE ELSE "
+            f"(CASE upper({t}) WHEN 'TRUE' THEN TRUE WHEN 'FALSE' THEN FALSE END) END)"
+        )
     if ctype == "date":
         if date_format:
             ts = f"try_strptime({t}, {V.sql_text(_strptime_format(date_format))})"
@@ -162,11 +193,13 @@ def parsed_sql(raw: str, ctype: str, date_format: str | None, date_system: str) 
             )
         day = V.date_serial_sql(f"CAST({ts} AS DATE)", date_system)
         secs = f"(epoch({ts}) - epoch(date_trunc('day', {ts})))"
-        return f"(CASE WHEN {ts} IS NOT NULL THEN {day} + {secs} / 86400.0 END)"
+        general = f"(CASE WHEN {ts} IS NOT NULL THEN {day} + {secs} / 86400.0 END)"
+        if date_format in (None, "", "yyyy-MM-dd"):
+            fast = _iso_date_sql(raw, date_system)
+            return f"(CASE WHEN {fast} IS NOT NULL THEN {fast} ELSE {general} END)"
+        return general
     if ctype == "mixed":
-        return (
-            f"(CASE WHEN regexp_matches({t}, {V.sql_text(_PLAIN_NUMBER)}) THEN TRY_CAST({t} AS DOUBLE) END)"
-        )
+        return _plain_number_sql(raw)
     if ctype == "text":
         return raw
     raise ConfigInvalidError(
@@ -253,7 +286,7 @@ def _stored(j: int, ctype: str) -> tuple[str, str | None]:
     return _mixed_sql(raw, p).sql, None
 
 
-def _convert_select(
+def _convert_select(  # noqa: PLR0917 (one call per format, each naming its parts)
     columns: list[dict[str, Any]],
     cells: list[_Cell],
     scan: str,
@@ -319,6 +352,7 @@ class _FileRead:
     start: int
     rows: int = 0
     positions: dict[str, int] = field(default_factory=dict)  # config column → field index (CSV)
+    width: int = 0  # fields per record (CSV)
     rejects: dict[int, _Reject] = field(default_factory=dict)  # record index in the file → reject (first few)
     reject_lines: set[int] = field(default_factory=set)  # onBadRow "fail": rejected lines (not in the table)
 
@@ -338,22 +372,26 @@ def _python_csv(f: Any, fmt: dict[str, Any]) -> Any:
     return csv.reader(f, delimiter=delimiter, quotechar=quote, doublequote=bool(escape))
 
 
-def _csv_records(path: str, fmt: dict[str, Any], width: int) -> Iterator[tuple[int, list[str]]]:
-    """(1-based first line, fields) of each data record of a CSV file, as DuckDB counts records:
-    the header skipped, empty lines skipped."""
+def _csv_records(path: str, fmt: dict[str, Any], width: int) -> Iterator[tuple[int, int, list[str]]]:
+    """(DuckDB's line number, 1-based first physical line, fields) of each data record of a CSV
+    file, as DuckDB reads records: the header skipped, empty lines skipped.
+
+    DuckDB's line numbers (in its rejects table) count records and empty lines, not physical
+    lines (a quoted field spanning lines is one); Python's csv reader counts the same way.
+    """
     has_header = bool(fmt.get("header", True))
     with open(path, encoding="utf-8-sig", errors="replace", newline="") as f:
         reader = _python_csv(f, fmt)
         last = 0
         header_seen = not has_header
-        for fields in reader:
+        for number, fields in enumerate(reader, start=1):
             start, last = last + 1, reader.line_num
             if not fields or (width == 1 and fields == [""]):
                 continue
             if not header_seen:
                 header_seen = True
                 continue
-            yield start, fields
+            yield number, start, fields
 
 
 def _first_record(path: str, fmt: dict[str, Any]) -> list[str]:
@@ -386,7 +424,8 @@ def _positions(
             raise ConfigInvalidError(
                 f"Source '{source}': column '{wanted}' is not in the header of {file} "
                 f"(found: {', '.join(header) or 'nothing'}).",
-                hint="Bind the source to a file with that column, or fix the column's name or 'field' in the config.",
+                hint="Bind the source to a file with that column, "
+                "or fix the column's name or 'field' in the config.",
                 location=Location(source=source, file=file, line=1, column=str(c["name"])),
             )
         positions[c["name"]] = index
@@ -460,13 +499,13 @@ class _Reader:
         elif self.kind != "parquet":
             raise ConfigInvalidError(f"Source '{self.name}': unknown format type '{self.kind}'.")
         self.create_table()
-        for index, path in enumerate(self.files):
+        for path in self.files:
             start = self.reads[-1].start + self.reads[-1].rows if self.reads else 0
             file_read = _FileRead(path=path, start=start)
             self.reads.append(file_read)
             try:
                 if self.kind == "csv":
-                    self._read_csv(file_read, first=index == 0)
+                    self._read_csv(file_read)
                 elif self.kind == "jsonl":
                     self._read_jsonl(file_read)
                 else:
@@ -628,12 +667,10 @@ class _Reader:
         index among the records the table holds (rejected lines are skipped unless they were put
         back in place)."""
         wanted = set(records)
-        skip_lines = file_read.reject_lines
-        width = max(file_read.positions.values(), default=0) + 1
         found: dict[int, tuple[int, dict[int, str]]] = {}
         index = 0
-        for line, fields in _csv_records(file_read.path, self.fmt, width):
-            if line in skip_lines:
+        for number, line, fields in _csv_records(file_read.path, self.fmt, file_read.width):
+            if number in file_read.reject_lines:
                 continue
             if index in wanted:
                 texts = {
@@ -673,7 +710,8 @@ class _Reader:
         cells = self._parquet_cells(file_read.path)
         exprs = ", ".join(f"CAST({c.raw} AS VARCHAR)" for c in cells)
         rows = self.con.execute(
-            f"SELECT file_row_number, {exprs} FROM read_parquet({V.sql_text(file_read.path)}, file_row_number = true) "
+            f"SELECT file_row_number, {exprs} "
+            f"FROM read_parquet({V.sql_text(file_read.path)}, file_row_number = true) "
             f"WHERE file_row_number IN ({in_list})"
         ).fetchall()
         by_index = {int(r[0]): {j: v for j, v in enumerate(r[1:]) if v is not None} for r in rows}
@@ -681,13 +719,14 @@ class _Reader:
 
     # -- CSV -----------------------------------------------------------------------------------
 
-    def _read_csv(self, file_read: _FileRead, first: bool) -> None:
+    def _read_csv(self, file_read: _FileRead) -> None:
         path = file_read.path
         has_header = bool(self.fmt.get("header", True))
-        if os.path.getsize(path) == 0 and not first:
-            return  # an empty file adds no rows
+        if os.path.getsize(path) == 0 and any(os.path.getsize(f) > 0 for f in self.files):
+            return  # an empty file adds no rows (its header is checked only when all are empty)
         record = _first_record(path, self.fmt)
         width = len(record)
+        file_read.width = width
         file_read.positions = _positions(self.name, path, self.columns, record if has_header else None, width)
         if width == 0:
             return
@@ -708,7 +747,8 @@ class _Reader:
         try:
             file_read.rows = self.insert(select, names)
             rejects = self.con.execute(
-                f"SELECT line, first(error_type ORDER BY column_idx), first(error_message ORDER BY column_idx) "
+                "SELECT line, first(error_type ORDER BY column_idx), "
+                "first(error_message ORDER BY column_idx) "
                 f"FROM {V.ident(rejects_table)} GROUP BY line ORDER BY line"
             ).fetchall()
         finally:
@@ -720,8 +760,9 @@ class _Reader:
         if self.fail:
             # The job stops at the first bad row: note the first rejected lines (the rows are not
             # in the table; _csv_lines skips them when it maps records to lines).
-            for i, (line, reason) in enumerate(reasons[:MAX_BAD_ROW_EXAMPLES]):
-                file_read.rejects[-1 - i] = _Reject(line, reason)
+            first_line, first_reason = reasons[0]
+            _count, physical = self._record_positions(file_read, [first_line])[0]
+            file_read.rejects[-1] = _Reject(physical, first_reason)
             file_read.reject_lines = {line for line, _ in reasons}
             return
         self._put_back(file_read, reasons, names)
@@ -731,10 +772,11 @@ class _Reader:
         fit (the table is rebuilt once, in order; a rare path)."""
         positions = self._record_positions(file_read, [line for line, _ in reasons])
         entries: list[tuple[int, int, int]] = []  # (good records before it, rejects so far, position)
-        for k, pos in enumerate(positions):
+        for k, (pos, _line) in enumerate(positions):
             g = min(max(pos - k, entries[-1][0] if entries else 0), file_read.rows)
             entries.append((g, k + 1, g + k))
-        for (line, reason), (_g, _n, p) in list(zip(reasons, entries, strict=True))[:MAX_BAD_ROW_EXAMPLES]:
+        examples = list(zip(reasons, positions, entries, strict=True))[:MAX_BAD_ROW_EXAMPLES]
+        for (_number, reason), (_pos, line), (_g, _n, p) in examples:
             file_read.rejects[p] = _Reject(line, reason)
         cum = fresh_name("rejpos")
         self.con.execute(f"CREATE TEMP TABLE {V.ident(cum)} (g BIGINT, n BIGINT, p BIGINT)")
@@ -760,22 +802,22 @@ class _Reader:
         self.table_name = new
         file_read.rows += len(entries)
 
-    def _record_positions(self, file_read: _FileRead, lines: list[int]) -> list[int]:
-        """For each rejected line (ascending), how many records of the file start before it."""
-        width = max(file_read.positions.values(), default=0) + 1
-        out: list[int] = []
+    def _record_positions(self, file_read: _FileRead, numbers: list[int]) -> list[tuple[int, int]]:
+        """For each rejected record (DuckDB's line numbers, ascending): how many data records of the
+        file come before it, and the physical line it starts on."""
+        out: list[tuple[int, int]] = []
         count = 0
-        pending = iter(lines)
+        pending = iter(numbers)
         target = next(pending, None)
-        for line, _fields in _csv_records(file_read.path, self.fmt, width):
-            while target is not None and line >= target:
-                out.append(count)
+        for number, line, _fields in _csv_records(file_read.path, self.fmt, file_read.width):
+            while target is not None and number >= target:
+                out.append((count, line if number == target else target))
                 target = next(pending, None)
             if target is None:
                 break
             count += 1
-        while target is not None:
-            out.append(count)
+        while target is not None:  # past the records Python sees: keep DuckDB's number
+            out.append((count, target))
             target = next(pending, None)
         return out
 
@@ -793,7 +835,8 @@ class _Reader:
             V.sql_text("/" + str(c.get("field", c["name"])).replace("~", "~0").replace("/", "~1"))
             for c in self.columns
         )
-        is_object = f"(json_valid({line}) AND json_type({line}) = 'OBJECT')"
+        # CASE, not AND: json_type raises on text that is not JSON, and AND evaluates both sides.
+        is_object = f"(CASE WHEN json_valid({line}) THEN json_type({line}) = 'OBJECT' ELSE FALSE END)"
         values = f"(CASE WHEN {is_object} THEN json_extract_string({line}, [{pointers}]) END)"
         scan = f"(SELECT {line}, {values} AS __vals, {is_object} AS __obj FROM {scan}) AS _j"
         skip = f"({line} IS NULL OR trim({line}) = '')"
@@ -815,7 +858,8 @@ class _Reader:
                 raise ConfigInvalidError(
                     f"Source '{self.name}': column '{wanted}' is not in the Parquet file {path} "
                     f"(found: {', '.join(available) or 'nothing'}).",
-                    hint="Bind the source to a file with that column, or fix the column's 'field' in the config.",
+                    hint="Bind the source to a file with that column, "
+                    "or fix the column's 'field' in the config.",
                     location=Location(source=self.name, file=path, column=str(c["name"])),
                 )
             cells.append(_parquet_cell(V.ident(wanted), available[wanted], c["type"], self.date_system))
@@ -838,6 +882,8 @@ def _parquet_cell(c: str, dtype: str, ctype: str, date_system: str) -> _Cell:
     """Typed Parquet values keep their meaning (a timestamp is a date serial); others go via text
     (the Spark reader's _parquet_cell). Numbers into number/date columns skip the text."""
     if dtype == "DATE":
+        if ctype in ("number", "date"):
+            return _Cell(raw=V.date_serial_sql(c, date_system), typed=True)
         return _Cell(raw=f"CAST({V.date_serial_sql(c, date_system)} AS VARCHAR)")
     if dtype.startswith("TIMESTAMP"):
         ts = f"CAST({c} AS TIMESTAMP)"

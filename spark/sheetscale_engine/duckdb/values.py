@@ -89,9 +89,9 @@ class Val:
     layout: Layout
 
     def __post_init__(self) -> None:
-        if self.layout != "xv" and layout_for(self.kinds) not in (self.layout,):
-            if not (self.kinds <= {BLANK}):
-                raise ValueError(f"layout {self.layout} cannot hold kinds {sorted(self.kinds)}")
+        typed_misfit = self.layout != "xv" and layout_for(self.kinds) != self.layout
+        if typed_misfit and not self.kinds <= {BLANK}:
+            raise ValueError(f"layout {self.layout} cannot hold kinds {sorted(self.kinds)}")
 
     @property
     def may_error(self) -> bool:
@@ -424,7 +424,8 @@ def serial_date_sql(serial: str, date_system: str = "1900") -> str:
 def text_to_date_sql(t: str) -> str:
     """Trimmed text → DATE for the layouts Excel reads, else NULL."""
     parts = ", ".join(
-        f"CASE WHEN regexp_matches({t}, {sql_text(rx)}) THEN CAST(try_strptime({t}, {sql_text(fmt)}) AS DATE) END"
+        f"CASE WHEN regexp_matches({t}, {sql_text(rx)}) "
+        f"THEN CAST(try_strptime({t}, {sql_text(fmt)}) AS DATE) END"
         for rx, fmt in _DATE_FORMATS
     )
     return f"coalesce({parts})"
@@ -442,8 +443,7 @@ def text_to_time_fraction_sql(t: str) -> str:
         f"WHEN {ampm} = 'AM' THEN {h} WHEN {h} = 12 THEN {h} ELSE {h} + 12 END)"
     )
     valid = (
-        f"regexp_matches({t}, {rx}) AND {m} < 60 AND {sec} < 60 "
-        f"AND ({ampm} = '' OR ({h} >= 1 AND {h} <= 12))"
+        f"regexp_matches({t}, {rx}) AND {m} < 60 AND {sec} < 60 AND ({ampm} = '' OR ({h} >= 1 AND {h} <= 12))"
     )
     return f"(CASE WHEN {valid} THEN ({hours} * 3600 + {m} * 60 + {sec}) / 86400 END)"
 
@@ -488,9 +488,7 @@ def to_number(v: Val, date_system: str = "1900") -> Val:
         branches.append((is_kind(v, LOGICAL), number(f"(CASE WHEN {bool_sql(v)} THEN 1.0 ELSE 0.0 END)")))
     if TEXT in v.kinds:
         parsed = text_to_number_sql(text_sql(v), date_system)
-        branches.append(
-            (is_kind(v, TEXT), cases([(f"{parsed} IS NULL", error(VALUE))], number(parsed)))
-        )
+        branches.append((is_kind(v, TEXT), cases([(f"{parsed} IS NULL", error(VALUE))], number(parsed))))
     return cases(branches, number(num_sql(v)) if NUMBER in v.kinds else error(VALUE))
 
 
@@ -548,7 +546,10 @@ def to_logical(v: Val) -> Val:
         branches.append(
             (
                 is_kind(v, TEXT),
-                cases([(f"{upper} = 'TRUE'", logical("TRUE")), (f"{upper} = 'FALSE'", logical("FALSE"))], error(VALUE)),
+                cases(
+                    [(f"{upper} = 'TRUE'", logical("TRUE")), (f"{upper} = 'FALSE'", logical("FALSE"))],
+                    error(VALUE),
+                ),
             )
         )
     return cases(branches, logical(bool_sql(v)) if LOGICAL in v.kinds else error(VALUE))
@@ -627,7 +628,9 @@ def json_value_sql(v: Val) -> str:
     if LOGICAL in v.kinds:
         whens.append(f"WHEN {is_kind(v, LOGICAL)} THEN CASE WHEN {bool_sql(v)} THEN 'true' ELSE 'false' END")
     if ERROR in v.kinds:
-        whens.append(f"WHEN {is_kind(v, ERROR)} THEN '{{\"error\":' || to_json({error_code_sql(v)})::VARCHAR || '}}'")
+        whens.append(
+            f"WHEN {is_kind(v, ERROR)} THEN '{{\"error\":' || to_json({error_code_sql(v)})::VARCHAR || '}}'"
+        )
     if not whens:
         return "CAST(NULL AS VARCHAR)"
     return f"(CASE {' '.join(whens)} ELSE NULL END)"

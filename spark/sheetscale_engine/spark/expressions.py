@@ -16,8 +16,8 @@ from typing import Any, Final
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F  # noqa: N812 (PySpark's convention)
 
-from sheetscale_engine.spark import values as V  # noqa: N812
 from sheetscale_engine.config.error_codes import error_codes
+from sheetscale_engine.spark import values as V  # noqa: N812
 from sheetscale_engine.spark.functions.base import (
     CHEAP_COST,
     Arg,

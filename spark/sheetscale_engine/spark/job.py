@@ -22,7 +22,6 @@ from typing import Any
 from pyspark.sql import DataFrame, Observation, SparkSession
 from pyspark.sql import functions as F  # noqa: N812 (PySpark's convention)
 
-from sheetscale_engine.spark import values as V  # noqa: N812
 from sheetscale_engine.config import ConfigValidationError, validate_config
 from sheetscale_engine.config.validate import parse_json
 from sheetscale_engine.errors import (
@@ -34,11 +33,12 @@ from sheetscale_engine.errors import (
     StepFailedError,
     step_ref,
 )
+from sheetscale_engine.progress import Progress
+from sheetscale_engine.spark import values as V  # noqa: N812
 from sheetscale_engine.spark.functions.base import EvalContext
 from sheetscale_engine.spark.names import ROW, col
 from sheetscale_engine.spark.output import read_first_rows, result_frame, write_result
 from sheetscale_engine.spark.plan import build, collect_metrics
-from sheetscale_engine.progress import Progress
 from sheetscale_engine.spark.reader import SourceTable, bad_row_location, read_source
 from sheetscale_engine.spark.session import build_session, local_test_conf
 from sheetscale_engine.spark.summary import build_error, build_summary, read_text, write_json

@@ -1,4 +1,7 @@
-"""Build what an EMR step (or EMR Serverless job run) needs: ``python -m sheetscale_engine.spark.package OUTDIR``.
+"""Build what an EMR step (or EMR Serverless job run) needs.
+
+    python -m sheetscale_engine.spark.package OUTDIR
+
 
 OUTDIR/job.py                  the spark-submit entry point (a small file, no engine code)
 OUTDIR/sheetscale_engine.zip   the engine package plus the contract files (schema/config.schema.json,
@@ -30,10 +33,10 @@ PACKAGE_DIR: Final = Path(__file__).resolve().parents[1]
 REPO_ROOT: Final = PACKAGE_DIR.parents[1]
 SCHEMA_FILES: Final = ("config.schema.json", "functions.json")
 
-ENTRY_POINT: Final = '''"""sheetscale job entry point for spark-submit (made by sheetscale_engine.spark.package).
+ENTRY_POINT: Final = '''"""sheetscale job entry point for spark-submit (made by the engine's package builder).
 
 Unpacks sheetscale_engine.zip (given with --py-files, or next to this file) into a temporary folder
-in the repository's layout and runs sheetscale_engine.spark.job.main().
+in the repository's layout and runs sheetscale_engine.job.main() with Spark as the engine.
 """
 import os
 import sys

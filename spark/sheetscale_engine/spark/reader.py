@@ -29,9 +29,9 @@ from pyspark.sql import Column, DataFrame, Observation, SparkSession
 from pyspark.sql import functions as F  # noqa: N812 (PySpark's convention)
 from pyspark.sql.types import DataType, StringType, StructField, StructType
 
-from sheetscale_engine.spark import values as V  # noqa: N812
 from sheetscale_engine.config.error_codes import error_codes
 from sheetscale_engine.errors import BAD_ROW_MARKER, ConfigInvalidError, Location, SourceNotFoundError
+from sheetscale_engine.spark import values as V  # noqa: N812
 from sheetscale_engine.spark.names import ROW, col
 
 FILE_INDEX_SHIFT: Final = 47  # ids of one file scan stay below 2**47 (16384 partitions of 2**33 rows)

@@ -25,19 +25,43 @@ from pyspark.sql.types import BooleanType, ByteType, DoubleType, StringType, Str
 
 from sheetscale_engine.config.error_codes import error_codes
 
-BLANK: Final = 0
-NUMBER: Final = 1
-TEXT: Final = 2
-LOGICAL: Final = 3
-ERROR: Final = 4
+# The kinds, the config types' kinds and the engine's error codes are defined once, in the engine
+# core (pure Python, sheetscale_engine.core.excel_values); this module re-exports them.
+from sheetscale_engine.core.excel_values import (
+    ALL_KINDS,
+    BLANK,
+    DIV0,
+    ERROR,
+    KIND_NAMES,
+    LOGICAL,
+    NA,
+    NAME,
+    NULL_ERROR,
+    NUM,
+    NUMBER,
+    REF,
+    TEXT,
+    TYPE_KINDS,
+    VALUE,
+)
 
-KIND_NAMES: Final[dict[int, str]] = {
-    BLANK: "blank",
-    NUMBER: "number",
-    TEXT: "text",
-    LOGICAL: "logical",
-    ERROR: "error",
-}
+__all__ = [
+    "ALL_KINDS",
+    "BLANK",
+    "DIV0",
+    "ERROR",
+    "KIND_NAMES",
+    "LOGICAL",
+    "NA",
+    "NAME",
+    "NULL_ERROR",
+    "NUM",
+    "NUMBER",
+    "REF",
+    "TEXT",
+    "TYPE_KINDS",
+    "VALUE",
+]
 
 XV_TYPE: Final = StructType(
     [
@@ -47,17 +71,6 @@ XV_TYPE: Final = StructType(
         StructField("b", BooleanType(), nullable=True),
     ]
 )
-
-
-# Error codes used by the engine itself (all of them are members of the schema's ErrorCode enum,
-# which a test checks): one name per code so that a typo is a NameError, not a new error value.
-NULL_ERROR: Final = "#NULL!"
-DIV0: Final = "#DIV/0!"
-VALUE: Final = "#VALUE!"
-REF: Final = "#REF!"
-NAME: Final = "#NAME?"
-NUM: Final = "#NUM!"
-NA: Final = "#N/A"
 
 
 # --------------------------------------------------------------------------------------------
@@ -372,9 +385,6 @@ def text_to_number(s: Column, date_system: str = "1900") -> Column:
     )
 
 
-ALL_KINDS: Final = frozenset({BLANK, NUMBER, TEXT, LOGICAL, ERROR})
-
-
 def _cases(
     branches: list[tuple[int, Column]], k: Column, kinds: frozenset[int], default: Column | None
 ) -> Column:
@@ -388,18 +398,6 @@ def _cases(
     for kd, v in live[1:]:
         expr = expr.when(k == kd, v)
     return expr.otherwise(default) if default is not None else expr
-
-
-# The kinds a source column of each config type can hold. An empty cell is blank in every type;
-# a number or date can also be an error (#VALUE! for a cell that does not fit under onBadRow
-# "error", #NUM! for text such as "1e999" beyond a double), and so can a logical.
-TYPE_KINDS: Final[dict[str, frozenset[int]]] = {
-    "number": frozenset({BLANK, NUMBER, ERROR}),
-    "date": frozenset({BLANK, NUMBER, ERROR}),
-    "text": frozenset({BLANK, TEXT}),
-    "logical": frozenset({BLANK, LOGICAL, ERROR}),
-    "mixed": ALL_KINDS,
-}
 
 
 def to_number(xv: Column, date_system: str = "1900", kinds: frozenset[int] = ALL_KINDS) -> Column:

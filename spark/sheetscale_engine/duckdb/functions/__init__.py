@@ -38,5 +38,7 @@ def call_function(name: str, args: list[Arg], ctx: EvalContext) -> Val:
     result = impl(args, ctx)
     allowed = call_result_kinds(name, [a.kinds for a in args], [a.is_omitted for a in args])
     if not result.kinds <= allowed:
-        raise AssertionError(f"{name}: result kinds {sorted(result.kinds)} exceed the core's {sorted(allowed)}")
+        raise AssertionError(
+            f"{name}: result kinds {sorted(result.kinds)} exceed the core's {sorted(allowed)}"
+        )
     return result

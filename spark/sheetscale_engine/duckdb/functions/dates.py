@@ -96,7 +96,9 @@ def _part(index: int) -> FunctionImpl:
     def impl(args: list[Arg], ctx: EvalContext) -> Val:
         def body(ns: list[str]) -> Val:
             part = date_parts_sql(ns[0], ctx)[index]
-            return V.cases([(bad_serial_sql(ns[0], ctx), V.error(V.NUM))], V.number(f"CAST({part} AS DOUBLE)"))
+            return V.cases(
+                [(bad_serial_sql(ns[0], ctx), V.error(V.NUM))], V.number(f"CAST({part} AS DOUBLE)")
+            )
 
         return mixed(args, ctx, "n", body)
 
@@ -175,7 +177,9 @@ def _datedif(args: list[Arg], ctx: EvalContext) -> Val:
 
         def md() -> str:
             days_in_month_before_end = f"day(last_day(CAST({e} - INTERVAL 1 MONTH AS DATE)))"
-            return f"(CASE WHEN {ed} >= {sd} THEN {ed} - {sd} ELSE {ed} + {days_in_month_before_end} - {sd} END)"
+            return (
+                f"(CASE WHEN {ed} >= {sd} THEN {ed} - {sd} ELSE {ed} + {days_in_month_before_end} - {sd} END)"
+            )
 
         def yd() -> str:
             same_year = f"CAST({s} + to_months(CAST(({ey} - {sy}) * 12 AS INTEGER)) AS DATE)"
@@ -199,7 +203,9 @@ def _datedif(args: list[Arg], ctx: EvalContext) -> Val:
                 return V.error(V.NUM)
             return V.cases([(invalid, V.error(V.NUM))], V.number(f"CAST({units[unit]()} AS DOUBLE)"))
         u = f"upper({raw[2]})"
-        whens = " ".join(f"WHEN {u} = '{name}' THEN CAST({units[name]()} AS DOUBLE)" for name in _DATEDIF_UNITS)
+        whens = " ".join(
+            f"WHEN {u} = '{name}' THEN CAST({units[name]()} AS DOUBLE)" for name in _DATEDIF_UNITS
+        )
         unknown = f"({u} NOT IN ({', '.join(repr(n) for n in _DATEDIF_UNITS)}))"
         return V.cases([(any_of(invalid, unknown), V.error(V.NUM))], V.number(f"(CASE {whens} END)"))
 

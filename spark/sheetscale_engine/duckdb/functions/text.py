@@ -164,13 +164,14 @@ def _text_to_text(fn: Callable[[str], str]) -> FunctionImpl:
 
 
 def proper_sql(s: str) -> str:
-    """Excel's PROPER: a letter is upper-cased at the start or after a non-letter, else lowered."""
-    chars = f"string_split({s}, '')"
-    previous = f"list_prepend('', list_slice({chars}, 1, length({s}) - 1))"
-    cased = (
-        f"list_transform(list_zip({chars}, {previous}), lambda __pc: "
-        f"CASE WHEN regexp_matches(__pc[2], '^\\p{{L}}$') THEN lower(__pc[1]) ELSE upper(__pc[1]) END)"
-    )
+    """Excel's PROPER: a letter is upper-cased at the start or after a non-letter, else lowered.
+
+    The text is cut into runs of letters and runs of other characters, and each run is written
+    with its first character upper-cased and the others lowered (a no-op for characters without
+    case: it only differs from a character-by-character rule for the rare cased symbols such as
+    ⓐ, which stay lowered after the first of a run)."""
+    runs = f"regexp_extract_all({s}, '\\p{{L}}+|\\P{{L}}+')"
+    cased = f"list_transform({runs}, lambda __run: upper(left(__run, 1)) || lower(substr(__run, 2)))"
     return f"array_to_string({cased}, '')"
 
 
@@ -241,7 +242,8 @@ def _replace(args: list[Arg], ctx: EvalContext) -> Val:
     def body(raw: list[str]) -> Val:
         s, new = raw[0], raw[3]
         start, n = int_sql(raw[1]), int_sql(raw[2])
-        result = f"substr({s}, 1, greatest({start} - 1, 0)) || {new} || substr({s}, greatest({start}, 1) + greatest({n}, 0))"
+        after = f"greatest({start}, 1) + greatest({n}, 0)"
+        result = f"substr({s}, 1, greatest({start} - 1, 0)) || {new} || substr({s}, {after})"
         bad = any_of(below(args[1], raw[1], 1), below(args[2], raw[2], 0))
         return _value_error_if(bad, text_result(result, ctx))
 
@@ -282,6 +284,34 @@ def wildcard_regex_sql(pattern: str) -> str:
     return f"replace(replace(replace({p}, '{_TILDE}', '~'), '{_STAR}', '\\*'), '{_QMARK}', '\\?')"
 
 
+def _regex_position_sql(rest: str, regex: str, ctx: EvalContext, when: str = "TRUE") -> str:
+    """1-based position of the leftmost match of ``regex`` (which ends in ``.*``) in ``rest``, 0 when
+    there is none: the match and everything after it replaced by nothing leaves what precedes it.
+    Only computed where ``when`` holds (a per-row regex is compiled for each row that reads it)."""
+    replaced = f"regexp_replace({rest}, {regex}, '')"
+    if when != "TRUE":
+        replaced = f"(CASE WHEN {when} THEN {replaced} END)"
+    before = ctx.bind(Val(replaced, frozenset({V.TEXT, V.BLANK}), "text")).sql
+    return f"(CASE WHEN length({before}) < length({rest}) THEN length({before}) + 1 ELSE 0 END)"
+
+
+def search_position_sql(rest: str, needle: str, literal: object, ctx: EvalContext) -> str:
+    """SEARCH's 1-based position of ``needle`` in ``rest`` (case-insensitive, wildcards), 0 if none.
+
+    A needle without wildcards is a plain search in the lower-cased texts (DuckDB lower-cases
+    character by character, so positions are kept); a needle with wildcards becomes an RE2 regex."""
+    if isinstance(literal, str):
+        if not any(ch in literal for ch in "*?~"):
+            return f"strpos(lower({rest}), lower({V.sql_text(literal)}))"
+        regex = V.sql_text("(?s)(?i)(?:" + wildcard_regex_literal(literal) + ").*")
+        return _regex_position_sql(rest, regex, ctx)
+    wild = f"regexp_matches({needle}, '[*?~]')"
+    regex = f"('(?s)(?i)(?:' || {wildcard_regex_sql(needle)} || ').*')"
+    # The regex is compiled per row: only for the rows whose needle has wildcards.
+    by_regex = _regex_position_sql(rest, regex, ctx, when=wild)
+    return f"(CASE WHEN {wild} THEN {by_regex} ELSE strpos(lower({rest}), lower({needle})) END)"
+
+
 def _find_search(case_sensitive: bool) -> FunctionImpl:
     def impl(args: list[Arg], ctx: EvalContext) -> Val:
         def body(raw: list[str]) -> Val:
@@ -289,27 +319,22 @@ def _find_search(case_sensitive: bool) -> FunctionImpl:
             start = int_sql(raw[2]) if len(raw) > 2 else "1"
             rest = f"substr({haystack}, greatest({start}, 1))" if len(raw) > 2 else haystack
             literal = args[0].literal if args[0].node.get("kind") == "text" else None
+            # Whether the needle is empty: known when it is a literal.
+            empty = f"({needle} = '')"
             if isinstance(literal, str):
                 empty = "TRUE" if literal == "" else "FALSE"
-            else:
-                empty = f"({needle} = '')"
             if case_sensitive:
                 pos = f"strpos({rest}, {needle})"
             else:
-                if isinstance(literal, str):
-                    regex = V.sql_text("(?s)(?i)^(.*?)(?:" + wildcard_regex_literal(literal) + ")")
-                else:
-                    regex = f"('(?s)(?i)^(.*?)(?:' || {wildcard_regex_sql(needle)} || ')')"
-                pos = (
-                    f"(CASE WHEN regexp_matches({rest}, {regex}) "
-                    f"THEN length(regexp_extract({rest}, {regex}, 1)) + 1 ELSE 0 END)"
-                )
+                pos = search_position_sql(rest, needle, literal, ctx)
+            pos = ctx.bind(V.number(f"CAST({pos} AS DOUBLE)")).sql
             if empty == "TRUE":
                 found, missing = start, "FALSE"
             else:
                 found = f"({pos} + {start} - 1)"
                 missing = f"({pos} = 0)" if empty == "FALSE" else f"(NOT {empty} AND {pos} = 0)"
-            extra = "1" if empty == "TRUE" else "0" if empty == "FALSE" else f"(CASE WHEN {empty} THEN 1 ELSE 0 END)"
+            # An empty needle may start just after the end of the text.
+            extra = {"TRUE": "1", "FALSE": "0"}.get(empty, f"(CASE WHEN {empty} THEN 1 ELSE 0 END)")
             too_far = f"({start} > length({haystack}) + {extra})"
             invalid = any_of(below(args[2], raw[2], 1) if len(raw) > 2 else "FALSE", too_far, missing)
             return _value_error_if(invalid, V.number(f"CAST({found} AS DOUBLE)"))

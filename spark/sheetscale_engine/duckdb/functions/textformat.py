@@ -263,14 +263,17 @@ def _scientific_sql(v: str, p: _NumberPattern, ctx: EvalContext) -> str:
     drop = 10 ** (15 - keep)
     rounded = ctx.bind(V.number(f"CAST(({digits15} + {drop // 2}) // {drop} AS DOUBLE)")).sql
     carry = f"({rounded} >= {10**keep})"
-    mantissa_digits = f"CAST(CAST(CASE WHEN {carry} THEN {rounded} / 10 ELSE {rounded} END AS BIGINT) AS VARCHAR)"
+    mantissa_digits = (
+        f"CAST(CAST(CASE WHEN {carry} THEN {rounded} / 10 ELSE {rounded} END AS BIGINT) AS VARCHAR)"
+    )
     exponent = f"({exp} + CASE WHEN {carry} THEN 1 ELSE 0 END)"
     decimals = f"substr({mantissa_digits}, 2) || repeat('0', {p.max_dec + 1 - keep})"
     mantissa = f"substr({mantissa_digits}, 1, 1)" + (f" || '.' || {decimals}" if p.max_dec > 0 else "")
     sign = f"(CASE WHEN {exponent} < 0 THEN '-' ELSE {_lit('+' if p.exp_plus else '')} END)"
     power = zero_pad(f"CAST(abs({exponent}) AS VARCHAR)", p.exp_digits)
-    zero = "'0" + ("." + "0" * p.max_dec if p.max_dec > 0 else "") + "E" + ("+" if p.exp_plus else "") + "0" * p.exp_digits + "'"
-    return f"(CASE WHEN {v} = 0 THEN {zero} ELSE {mantissa} || 'E' || {sign} || {power} END)"
+    zero = "0" + ("." + "0" * p.max_dec if p.max_dec > 0 else "") + "E" + ("+" if p.exp_plus else "")
+    zero += "0" * p.exp_digits
+    return f"(CASE WHEN {v} = 0 THEN {_lit(zero)} ELSE {mantissa} || 'E' || {sign} || {power} END)"
 
 
 def _number_sql(x: str, p: _NumberPattern, ctx: EvalContext) -> tuple[str, str | None]:
@@ -302,7 +305,9 @@ def _date_sql(section: str, n: str, ctx: EvalContext) -> str:
     out = _date_tokens(section)
     lowered = [(k, t.lower() if k == "tok" else t) for k, t in out]
     has_ampm = any(k == "tok" and t in ("am/pm", "a/p") for k, t in lowered)
-    fraction_digits = min(max((len(t) - 1 for k, t in lowered if k == "tok" and t.startswith(".")), default=0), 3)
+    fraction_digits = min(
+        max((len(t) - 1 for k, t in lowered if k == "tok" and t.startswith(".")), default=0), 3
+    )
     scale = 10**fraction_digits
     per_day = 86400 * scale
     # The serial rounded to the format's precision (a second, or the shown fraction of it).
@@ -368,10 +373,10 @@ def _date_sql(section: str, n: str, ctx: EvalContext) -> str:
             am, pm = (written[0:2], written[3:5]) if t == "am/pm" else (written[0], written[2])
             pieces.append(f"(CASE WHEN {part('h')} < 12 THEN {_lit(am)} ELSE {_lit(pm)} END)")
         elif t.startswith("."):
-            shown = len(t) - 1
-            if shown > fraction_digits:
-                raise FormatError(f"more than {fraction_digits} decimals of a second")
-            pieces.append(f"('.' || left({num(part('f'), fraction_digits)}, {shown}))")
+            places = len(t) - 1
+            if places > fraction_digits:
+                raise FormatError("more than 3 decimals of a second")
+            pieces.append(f"('.' || left({num(part('f'), fraction_digits)}, {places}))")
         else:
             raise FormatError(f"date code {t!r} is not supported")
     body = " || ".join(pieces) if pieces else "''"
@@ -417,21 +422,22 @@ def text_function(value: Val, fmt: str, ctx: EvalContext) -> Val:
     error_branch = [(V.is_error(value), errors_only(value))] if V.ERROR in value.kinds else []
     if _split_sections(fmt)[0] == "@" and fmt.lower() != "general":
         return V.cases(error_branch, V.text(V.to_text_raw_sql(value)))
-    whens: list[tuple[str, str]] = []
     if value.layout == "number":
-        whens.append(("TRUE", f"coalesce({value.sql}, 0.0)" if V.BLANK in value.kinds else value.sql))
-    elif V.NUMBER in value.kinds:
-        whens.append((V.is_kind(value, V.NUMBER), V.num_sql(value)))
-    if V.BLANK in value.kinds:
-        whens.append((V.is_blank(value), "0.0"))
-    if V.TEXT in value.kinds:
-        whens.append((V.is_kind(value, V.TEXT), V.text_to_number_sql(V.text_sql(value), ctx.date_system)))
-    if not whens:
-        number_sql = "CAST(NULL AS DOUBLE)"
-    elif len(whens) == 1 and whens[0][0] == "TRUE":
-        number_sql = whens[0][1]
+        number_sql = f"coalesce({value.sql}, 0.0)" if V.BLANK in value.kinds else value.sql
     else:
-        number_sql = "(CASE " + " ".join(f"WHEN {c} THEN {s}" for c, s in whens) + " END)"
+        whens: list[tuple[str, str]] = []
+        if V.NUMBER in value.kinds:
+            whens.append((V.is_kind(value, V.NUMBER), V.num_sql(value)))
+        if V.BLANK in value.kinds:
+            whens.append((V.is_blank(value), "0.0"))
+        if V.TEXT in value.kinds:
+            whens.append((V.is_kind(value, V.TEXT), V.text_to_number_sql(V.text_sql(value), ctx.date_system)))
+        if not whens:  # a logical or an error: never formatted
+            number_sql = "CAST(NULL AS DOUBLE)"
+        elif len(whens) == 1 and whens[0][0] == "TRUE":
+            number_sql = whens[0][1]
+        else:
+            number_sql = "(CASE " + " ".join(f"WHEN {c} THEN {s}" for c, s in whens) + " END)"
     # NULL: not a number (text that is not numeric, a logical, an error).
     n = ctx.bind(V.number_or_blank(number_sql)).sql
     formatted = ctx.bind(Val(text_function_sql(fmt, n, ctx), frozenset({V.TEXT, V.BLANK}), "text")).sql

@@ -8,7 +8,9 @@ from sheetscale_engine.duckdb.table import ROW, PlanContext, StepMetrics, Table
 from sheetscale_engine.duckdb.values import ident
 
 
-def _project(table: Table, pairs: list[tuple[str, str]], hidden: frozenset[str], kinds: dict[str, Any]) -> Table:
+def _project(
+    table: Table, pairs: list[tuple[str, str]], hidden: frozenset[str], kinds: dict[str, Any]
+) -> Table:
     cols = ", ".join([*(f"{ident(src)} AS {ident(dst)}" for src, dst in pairs), ident(ROW)])
     return table.with_sql(
         f"SELECT {cols} FROM {table.from_sql} AS _c",

@@ -26,6 +26,8 @@ from sheetscale_engine.duckdb.values import Val
 
 _OPERATOR: Final = re.compile(r"^(<=|>=|<>|<|>|=)")
 _REGEX_SPECIAL: Final = set("\\^$.|+()[]{}*?")
+# Text that can be a number in the General format: "-12.5", "1E+21", "1.5E-15".
+_GENERAL: Final = re.compile(r"^-?\d+(\.\d+)?([eE][+-]\d+)?$")
 
 
 def _number_sql(v: Val) -> str:
@@ -67,6 +69,7 @@ def values_condition(v: Val, cond: dict[str, Any]) -> str:
     logicals: list[str] = []
     numbers: list[str] = []
     texts: list[str] = []
+    raw_texts: list[str] = []
     for item in cond.get("values", []):
         if isinstance(item, bool):
             logicals.append("TRUE" if item else "FALSE")
@@ -75,6 +78,7 @@ def values_condition(v: Val, cond: dict[str, Any]) -> str:
                 numbers.append(V.round15_sql(V.sql_number(float(item))))
         else:
             texts.append(f"lower({V.sql_text(str(item))})")
+            raw_texts.append(str(item))
     keep: list[str] = []
     if logicals and V.LOGICAL in v.kinds:
         keep.append(_and([V.is_kind(v, V.LOGICAL), _in_list(V.bool_sql(v), logicals)]))
@@ -83,9 +87,12 @@ def values_condition(v: Val, cond: dict[str, Any]) -> str:
     if texts:
         if V.TEXT in v.kinds:
             keep.append(_and([V.is_kind(v, V.TEXT), _in_list(f"lower({V.text_sql(v)})", texts)]))
-        if V.NUMBER in v.kinds:
+        # A number shows in the list as its General-format text: only items that look like
+        # one ("2.5", "-1E+21") can match, so most lists never format the numbers.
+        shown_numbers = [t for t, raw in zip(texts, raw_texts, strict=True) if _GENERAL.match(raw)]
+        if V.NUMBER in v.kinds and shown_numbers:
             general = f"lower({V.general_text_sql(V.num_sql(v))})"
-            keep.append(_and([V.is_kind(v, V.NUMBER), _in_list(general, texts)]))
+            keep.append(_and([V.is_kind(v, V.NUMBER), _in_list(general, shown_numbers)]))
         if V.LOGICAL in v.kinds:
             shown = f"lower({V.logical_text_sql(V.bool_sql(v))})"
             keep.append(_and([V.is_kind(v, V.LOGICAL), _in_list(shown, texts)]))
@@ -155,7 +162,9 @@ def _equals_sql(v: Val, rest: str, number: float | None, empty_text_too: bool, d
             parts.append(_and([V.is_kind(v, V.NUMBER), f"({V.round15_sql(V.num_sql(v))} = {target})"]))
         if V.TEXT in v.kinds:
             as_number = V.text_to_number_sql(text, date_system)
-            parts.append(_and([V.is_kind(v, V.TEXT), f"coalesce({V.round15_sql(as_number)} = {target}, FALSE)"]))
+            parts.append(
+                _and([V.is_kind(v, V.TEXT), f"coalesce({V.round15_sql(as_number)} = {target}, FALSE)"])
+            )
         return _or(parts)
     upper = rest.upper()
     if upper in ("TRUE", "FALSE"):
@@ -217,19 +226,29 @@ def threshold_sql(table: Table, v: Val, cond: dict[str, Any]) -> str:
     if kind in ("aboveAverage", "belowAverage"):
         return f"(SELECT avg({n}) {source})"
     top = kind.startswith("top")
-    direction = "DESC" if top else "ASC"
-    edge = "min" if top else "max"
     if kind.endswith("Percent"):
-        percent = V.sql_number(float(cond["count"]))
-        take = f"(SELECT greatest(1, CAST(floor(count(*) * {percent} / 100) AS BIGINT)) {source})"
+        percent = float(cond["count"])
+        take = f"greatest(1, CAST(floor(count(*) * {V.sql_number(percent)} / 100) AS BIGINT))"
+        if percent > 50:
+            # The take-th from the top is the (count - take + 1)-th from the bottom: the shorter
+            # way round keeps the sort small.
+            top_side = not top
+            limit = f"(SELECT count(*) - least({take}, count(*)) + 1 {source})"
+        else:
+            top_side = top
+            limit = f"(SELECT {take} {source})"
     else:
-        take = str(max(1, math.floor(float(cond["count"]))))
-    # The take-th number in order (or the last one when there are fewer): the edge of the first take.
-    return f"(SELECT {edge}(_n) FROM (SELECT {n} AS _n {source} ORDER BY _n {direction} LIMIT {take}) AS _k)"
+        top_side = top
+        limit = str(max(1, math.floor(float(cond["count"]))))
+    direction = "DESC" if top_side else "ASC"
+    edge = "min" if top_side else "max"
+    # The limit-th number in order (or the last one when there are fewer): the edge of the first ones.
+    return f"(SELECT {edge}(_n) FROM (SELECT {n} AS _n {source} ORDER BY _n {direction} LIMIT {limit}) AS _k)"
 
 
 def apply(table: Table, step: dict[str, Any], ctx: PlanContext, metrics: StepMetrics) -> Table:
     parts: list[str] = []
+    thresholds = False
     for cond in step["conditions"]:
         v = table.val(cond["column"])
         kind = cond["filterOn"]
@@ -242,7 +261,12 @@ def apply(table: Table, step: dict[str, Any], ctx: PlanContext, metrics: StepMet
                 parts.append("FALSE")
                 continue
             limit = threshold_sql(table, v, cond)
-            op = {"aboveAverage": ">", "belowAverage": "<"}.get(kind, ">=" if kind.startswith("top") else "<=")
+            thresholds = True
+            op = {"aboveAverage": ">", "belowAverage": "<"}.get(
+                kind, ">=" if kind.startswith("top") else "<="
+            )
             parts.append(f"coalesce({_number_sql(v)} {op} {limit}, FALSE)")
     where = _and(parts)
-    return table.with_sql(f"SELECT {table.select_list()} FROM {table.from_sql} AS _f WHERE {where}")
+    sql = f"SELECT {table.select_list()} FROM {table.from_sql} AS _f WHERE {where}"
+    # A threshold joins its scalar subquery to the rows, which need not keep their order.
+    return table.with_sql(sql, ordered=table.ordered and not thresholds)

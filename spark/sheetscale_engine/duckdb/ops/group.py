@@ -99,10 +99,14 @@ def apply(table: Table, step: dict[str, Any], ctx: PlanContext, metrics: StepMet
         source = table.val(a["column"]) if a["function"] != "countRows" else V.blank()
         value = aggregate(a["function"], source)
         if value.layout != V.layout_for(value.kinds):
-            raise AssertionError(f"aggregate {a['function']}: layout {value.layout} for kinds {sorted(value.kinds)}")
+            raise AssertionError(
+                f"aggregate {a['function']}: layout {value.layout} for kinds {sorted(value.kinds)}"
+            )
         selects.append(f"{value.sql} AS {V.ident(a['as'])}")
         kinds[a["as"]] = value.kinds
     columns = tuple(dict.fromkeys([*by, *[a["as"] for a in step["aggregates"]]]))
     group_by = f" GROUP BY {', '.join(V.match_key_sql(table.val(c)) for c in by)}" if by else ""
-    sql = f"SELECT {', '.join(selects)}, coalesce(min({row}), 0) AS {row} FROM {table.from_sql} AS _g{group_by}"
+    sql = (
+        f"SELECT {', '.join(selects)}, coalesce(min({row}), 0) AS {row} FROM {table.from_sql} AS _g{group_by}"
+    )
     return table.with_sql(sql, columns=columns, kinds=kinds, hidden=frozenset(), ordered=False)

@@ -1,9 +1,9 @@
 """PivotTable on DuckDB: a summary of the current rows, kept under its name; the rows are unchanged.
 
 One grouped aggregate computes partial sums/counts per (row items, column items) cell, grouped by
-the fields' match keys (case-insensitive, 15 digits), each item labelled by its first row's value.
-The small result is laid out in Python exactly as the Spark lowering's ops/pivot.py does (tabular
-form):
+the fields' match keys (case-insensitive, 15 digits). An item is its match key ("East" and "east"
+are one item; TRUE and 1 are two), shown as its first appearance in row order. The small result is
+laid out in Python as the Spark lowering's ops/pivot.py does (tabular form):
 
     header: [row field names..., column items (or value captions)..., "Grand Total"]
     rows:   one per row item combination, items sorted ascending as Excel does (numbers < text <
@@ -171,44 +171,63 @@ def compute_pivot(table: Table, step: dict[str, Any], ctx: PlanContext) -> tuple
     fields = rows + cols
     row = V.ident(ROW)
     field_vals = [table.val(c) for c in fields]
-    selects = [f"arg_min_null({v.sql}, {row})" for v in field_vals]
+    keys = [V.match_key_sql(v) for v in field_vals]
+    # Per cell: each field's item (its match key) and label (the cell's first value), the cell's
+    # first row, then the partials of each value field.
+    selects = [*keys, *(f"arg_min_null({v.sql}, {row})" for v in field_vals), f"min({row})"]
     for value in values:
         selects += _partials(table.val(value["column"]))
-    group_by = f" GROUP BY {', '.join(V.match_key_sql(v) for v in field_vals)}" if fields else ""
-    sql = f"SELECT {', '.join(selects)} FROM {table.from_sql} AS _p WHERE {_filter_sql(table, step)}{group_by}"
+    group_by = f" GROUP BY {', '.join(keys)}" if fields else ""
+    sql = (
+        f"SELECT {', '.join(selects)} FROM {table.from_sql} AS _p WHERE {_filter_sql(table, step)}{group_by}"
+    )
     # Without fields, one aggregate row even over no rows (as Spark's global aggregate gives).
     fetched = ctx.fetch(sql)
 
-    cells: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+    n_fields = len(fields)
+    base = 2 * n_fields + 1
     width = len(_PARTS)
+    cells: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    # An item is shown as its first appearance: the label of the cell with the first row among
+    # the cells of that item ("East" and "east" are one item, shown as the one seen first).
+    first_seen: list[dict[str, tuple[int, Any]]] = [{} for _ in fields]
     for r in fetched:
-        items = tuple(_freeze(_label(v.layout, r[j])) for j, v in enumerate(field_vals))
-        base = len(fields)
+        items = tuple(str(k) for k in r[:n_fields])
+        first_row = r[2 * n_fields]
+        for j, v in enumerate(field_vals):
+            seen = first_seen[j].get(items[j])
+            if seen is None or first_row < seen[0]:
+                first_seen[j][items[j]] = (first_row, _label(v.layout, r[n_fields + j]))
         cells[items] = [
-            dict(zip(_PARTS, r[base + i * width : base + (i + 1) * width], strict=True)) for i in range(len(values))
+            dict(zip(_PARTS, r[base + i * width : base + (i + 1) * width], strict=True))
+            for i in range(len(values))
         ]
+    labels = [{key: label for key, (_, label) in seen.items()} for seen in first_seen]
+
+    def label_of(offset: int, item: tuple[str, ...]) -> list[Any]:
+        return [labels[offset + j][key] for j, key in enumerate(item)]
+
     functions: list[str] = []
     captions: list[str] = []
-    for i, v in enumerate(values):
-        chosen = v.get("summarizeBy")
+    for i, field in enumerate(values):
+        chosen = field.get("summarizeBy")
         if chosen is None:
             others = sum(c[i]["cother"] for c in cells.values())
             chosen = "sum" if others == 0 else "count"
         functions.append(chosen)
-        captions.append(v.get("name") or f"{CAPTIONS[chosen]} of {v['column']}")
+        captions.append(field.get("name") or f"{CAPTIONS[chosen]} of {field['column']}")
 
-    def sort_items(items: set[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-        return sorted(items, key=lambda t: tuple(_item_order(_thaw(x)) for x in t))
+    def sort_items(items: set[tuple[str, ...]], offset: int) -> list[tuple[str, ...]]:
+        return sorted(items, key=lambda t: (tuple(_item_order(x) for x in label_of(offset, t)), t))
 
-    row_items = sort_items({k[: len(rows)] for k in cells})
-    col_items = sort_items({k[len(rows) :] for k in cells}) if cols else [()]
+    n_rows = len(rows)
+    row_items = sort_items({k[:n_rows] for k in cells}, 0)
+    col_items = sort_items({k[n_rows:] for k in cells}, n_rows) if cols else [()]
     grand = step.get("grandTotals") or {}
     show_row_total = bool(grand.get("rows", True))
     show_col_total = bool(grand.get("columns", True)) and bool(cols)
 
-    n_rows = len(rows)
-
-    def value_at(ri: tuple[Any, ...] | None, ci: tuple[Any, ...] | None, i: int) -> Any:
+    def value_at(ri: tuple[str, ...] | None, ci: tuple[str, ...] | None, i: int) -> Any:
         """The value over the cells of row items ``ri`` and column items ``ci`` (None: all)."""
         parts = [
             c[i]
@@ -223,7 +242,8 @@ def compute_pivot(table: Table, step: dict[str, Any], ctx: PlanContext) -> tuple
     for ci in col_items:
         for caption in captions:
             if cols:
-                label = _thaw(ci[0]) if len(ci) == 1 else " - ".join(str(_thaw(x)) for x in ci)
+                shown = label_of(n_rows, ci)
+                label = shown[0] if len(shown) == 1 else " - ".join(str(x) for x in shown)
                 header.append(label if len(values) == 1 else f"{label} - {caption}")
             else:
                 header.append(caption)
@@ -231,7 +251,7 @@ def compute_pivot(table: Table, step: dict[str, Any], ctx: PlanContext) -> tuple
         header += [GRAND_TOTAL] if len(values) == 1 else [f"Total {c}" for c in captions]
     out_rows: list[list[Any]] = []
     for ri in row_items:
-        line: list[Any] = [_thaw(x) for x in ri]
+        line: list[Any] = label_of(0, ri)
         for ci in col_items:
             for i in range(len(values)):
                 line.append(value_at(ri, ci, i))
@@ -249,14 +269,6 @@ def compute_pivot(table: Table, step: dict[str, Any], ctx: PlanContext) -> tuple
                 line.append(value_at(None, None, i))
         out_rows.append(line)
     return header, out_rows
-
-
-def _freeze(x: Any) -> Any:
-    return ("__error", x["error"]) if isinstance(x, dict) else x
-
-
-def _thaw(x: Any) -> Any:
-    return {"error": x[1]} if isinstance(x, tuple) and len(x) == 2 and x[0] == "__error" else x
 
 
 def apply(table: Table, step: dict[str, Any], ctx: PlanContext, metrics: StepMetrics) -> Table:

@@ -38,5 +38,7 @@ def apply(table: Table, step: dict[str, Any], ctx: PlanContext, metrics: StepMet
     window = ", ".join([*items, f"{V.ident(ROW)} ASC"])
     cols = ", ".join(V.ident(c) for c in table.columns)
     select = f"{cols}, " if cols else ""
-    sql = f"SELECT {select}row_number() OVER (ORDER BY {window}) AS {V.ident(ROW)} FROM {table.from_sql} AS _s"
+    sql = (
+        f"SELECT {select}row_number() OVER (ORDER BY {window}) AS {V.ident(ROW)} FROM {table.from_sql} AS _s"
+    )
     return table.with_sql(sql, ordered=False)
