@@ -368,7 +368,7 @@ def general_text_sql(n: str) -> str:
     mant = f"(substr({digits}, 1, 1) || CASE WHEN {nd} > 1 THEN '.' || substr({digits}, 2) ELSE '' END)"
     scientific = (
         f"({mant} || 'E' || CASE WHEN {exp} < 0 THEN '-' ELSE '+' END "
-        f"|| lpad(CAST(abs({exp}) AS VARCHAR), 2, '0'))"
+        f"|| CASE WHEN abs({exp}) < 10 THEN '0' ELSE '' END || CAST(abs({exp}) AS VARCHAR))"
     )
     return (
         f"(CASE WHEN {n} = 0 THEN '0' "
