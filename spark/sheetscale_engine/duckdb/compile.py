@@ -46,6 +46,7 @@ class Binder:
     def __init__(self) -> None:
         self.helpers: list[tuple[str, str, int]] = []  # (name, sql, level)
         self._level: dict[str, int] = {}
+        self._by_sql: dict[str, str] = {}
 
     def level_of(self, sql: str) -> int:
         return max((self._level[h] for h in _HELPER.findall(sql) if h in self._level), default=0)
@@ -53,7 +54,13 @@ class Binder:
     def bind(self, v: Val) -> Val:
         if _is_cheap(v.sql):
             return v
+        # The same value bound twice (a column coerced the same way by several formulas) is
+        # computed once.
+        known = self._by_sql.get(v.sql)
+        if known is not None:
+            return Val(V.ident(known), v.kinds, v.layout)
         name = f"__b{next(_counter)}"
+        self._by_sql[v.sql] = name
         level = self.level_of(v.sql) + 1
         self.helpers.append((name, v.sql, level))
         self._level[name] = level
