@@ -121,7 +121,7 @@ def _measure(
 ) -> Table:
     """Materialize the run's result and fill its metrics (rows, errors per new column, flags)."""
     flags = {flag: (m, name) for m in metrics for flag, name in m.flags.items()}
-    materialized = ctx.materialize(table.with_sql(table.sql), "step")
+    materialized = ctx.materialize(table, "step", in_row_order=True)
     exprs = ["count(*)"]
     exprs += [error_count_sql(table.val(c)) for c in new_columns]
     exprs += [f"count(*) FILTER (WHERE {V.ident(f)})" for f in flags]

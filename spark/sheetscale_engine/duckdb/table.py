@@ -125,11 +125,17 @@ class PlanContext:
     def source(self, name: str) -> SourceTable:
         return self.read(name)
 
-    def materialize(self, table: Table, prefix: str = "t") -> Table:
-        """Compute ``table`` once into a temporary table (spills to disk under the memory limit)."""
+    def materialize(self, table: Table, prefix: str = "t", in_row_order: bool = False) -> Table:
+        """Compute ``table`` once into a temporary table (spills to disk under the memory limit).
+
+        ``in_row_order``: a join or a sort left the rows out of ``__row`` order; sorting them back
+        here, while the table is narrow, is cheaper than sorting the wide result at the end (and
+        DuckDB keeps a table's insertion order through later projections).
+        """
         name = fresh_name(prefix)
-        self.con.execute(f"CREATE TEMP TABLE {V.ident(name)} AS SELECT * FROM {table.from_sql} AS _m")
-        return table.with_sql(V.ident(name))
+        order = f" ORDER BY {V.ident(ROW)}" if in_row_order and not table.ordered else ""
+        self.con.execute(f"CREATE TEMP TABLE {V.ident(name)} AS SELECT * FROM {table.from_sql} AS _m{order}")
+        return table.with_sql(V.ident(name), ordered=table.ordered or bool(order))
 
     def fetch(self, sql: str) -> list[tuple[Any, ...]]:
         return self.con.execute(sql).fetchall()

@@ -226,20 +226,30 @@ def round_half_sql(v: str, digits: int, ctx: EvalContext) -> str:
 
 def _fixed_sql(r: str, decimals: int, ctx: EvalContext) -> tuple[str, str]:
     """(integer digits, decimal digits) of a non-negative double already rounded to ``decimals``,
-    written with its 15 significant digits (zeros beyond them, as Excel shows big numbers)."""
-    sci = ctx.bind(V.text(f"printf('%.14e', {r})")).sql
+    written with its 15 significant digits (zeros beyond them, as Excel shows big numbers).
+
+    Fast path: a number below 10^(15 - decimals) has at most 15 significant digits in this
+    layout, so ``printf('%.<decimals>f')`` of it is exact: one formatting per value. Only bigger
+    numbers take the digit-by-digit path (DuckDB's CASE evaluates a branch only for its rows).
+    """
+    sci = f"printf('%.14e', {r})"
     digits = f"replace(split_part({sci}, 'e', 1), '.', '')"
     exp = f"TRY_CAST(split_part({sci}, 'e', 2) AS INTEGER)"
-    integer = (
+    slow_integer = (
         f"(CASE WHEN {exp} < 0 THEN '0' WHEN {exp} >= 14 THEN {digits} || repeat('0', {exp} - 14) "
         f"ELSE substr({digits}, 1, {exp} + 1) END)"
     )
+    limit = repr(10.0 ** (15 - decimals))
+    fixed = ctx.bind(V.text(f"printf('%.{decimals}f', {r})")).sql
+    small = f"{r} < {limit}"
+    integer = f"(CASE WHEN {small} THEN split_part({fixed}, '.', 1) ELSE {slow_integer} END)"
     if decimals == 0:
         return integer, "''"
-    fraction = (
+    slow_fraction = (
         f"substr((CASE WHEN {exp} < 0 THEN repeat('0', -{exp} - 1) || {digits} "
         f"ELSE substr({digits}, {exp} + 2) END) || repeat('0', {decimals}), 1, {decimals})"
     )
+    fraction = f"(CASE WHEN {small} THEN split_part({fixed}, '.', 2) ELSE {slow_fraction} END)"
     return integer, fraction
 
 
