@@ -319,17 +319,6 @@ def finished_kinds(kinds: frozenset[int]) -> frozenset[int]:
     return kinds - {V.BLANK} | ({V.NUMBER} if V.BLANK in kinds else frozenset())
 
 
-def references(expr: Any) -> set[str]:
-    """The names of the columns an Expr (or any JSON holding Exprs) refers to."""
-    if isinstance(expr, dict):
-        if expr.get("kind") == "column":
-            return {str(expr.get("name"))}
-        return set().union(*(references(v) for v in expr.values()))
-    if isinstance(expr, list):
-        return set().union(*(references(v) for v in expr))
-    return set()
-
-
 @dataclass
 class CompiledFormulas:
     """Formula columns as stacked projections: ``levels`` of helper columns, then ``results``."""

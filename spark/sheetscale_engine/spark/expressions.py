@@ -17,6 +17,7 @@ from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F  # noqa: N812 (PySpark's convention)
 
 from sheetscale_engine.config.error_codes import error_codes
+from sheetscale_engine.core.planner import references
 from sheetscale_engine.spark import values as V  # noqa: N812
 from sheetscale_engine.spark.functions.base import (
     CHEAP_COST,
@@ -133,17 +134,6 @@ def add_expr_columns_with_kinds(
 def finished_kinds(kinds: frozenset[int]) -> frozenset[int]:
     """The kinds of a formula's result: a blank result shows as the number 0."""
     return kinds - {V.BLANK} | ({V.NUMBER} if V.BLANK in kinds else frozenset())
-
-
-def references(expr: Any) -> set[str]:
-    """The names of the columns an Expr (or any JSON holding Exprs) refers to."""
-    if isinstance(expr, dict):
-        if expr.get("kind") == "column":
-            return {str(expr.get("name"))}
-        return set().union(*(references(v) for v in expr.values()))
-    if isinstance(expr, list):
-        return set().union(*(references(v) for v in expr))
-    return set()
 
 
 def _anchor_zero(df: DataFrame) -> Column | None:

@@ -24,6 +24,7 @@ from pyspark.sql import functions as F  # noqa: N812 (PySpark's convention)
 
 from sheetscale_engine.config import ConfigValidationError, validate_config
 from sheetscale_engine.config.validate import parse_json
+from sheetscale_engine.core.planner import used_sources
 from sheetscale_engine.errors import (
     BAD_ROW_MARKER,
     BadInputRowError,
@@ -84,15 +85,6 @@ def _step_of_issue(config: Any, path: str) -> dict[str, Any] | None:
     if isinstance(steps, list) and i < len(steps) and isinstance(steps[i], dict):
         return step_ref(steps[i])
     return None
-
-
-def _used_sources(config: dict[str, Any]) -> list[str]:
-    used = [config["main"]]
-    for step in config["steps"]:
-        for name in [step.get("source"), *step.get("sources", [])]:
-            if isinstance(name, str) and name not in used:
-                used.append(name)
-    return used
 
 
 def _kind_observation(df: DataFrame, columns: list[str], totals: list[str]) -> tuple[DataFrame, Observation]:
@@ -174,7 +166,7 @@ def plan_job(
     """Read the sources (lazily) and build the pipeline; shared by the job and the golden tests."""
     sources: dict[str, SourceTable] = {}
     by_name = {s["name"]: s for s in config["sources"]}
-    missing = [n for n in _used_sources(config) if n not in bindings]
+    missing = [n for n in used_sources(config) if n not in bindings]
     if missing:
         raise SourceNotFoundError(
             f"No input is bound to source(s) {', '.join(repr(m) for m in missing)}.",

@@ -11,14 +11,15 @@ job's single write.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any, Final
 
 from pyspark.sql import Observation
 from pyspark.sql import functions as F  # noqa: N812 (PySpark's convention)
 
+from sheetscale_engine.core.planner import formula_levels, step_runs
 from sheetscale_engine.errors import ConfigInvalidError, StepFailedError, describe_step, step_ref
-from sheetscale_engine.spark.expressions import add_expr_columns_with_kinds, references
+from sheetscale_engine.spark.expressions import add_expr_columns_with_kinds
 from sheetscale_engine.spark.functions.base import ExpressionError
 from sheetscale_engine.spark.names import ROW, col
 from sheetscale_engine.spark.ops import (
@@ -62,7 +63,7 @@ def build(config: dict[str, Any], main: SourceTable, ctx: PlanContext) -> Table:
     read_metrics = StepMetrics(step={"id": "(read)", "op": "read"})
     table = _observe(table, read_metrics, [], "read")
     previous = read_metrics
-    for run in _runs(config["steps"]):
+    for run in step_runs(config["steps"]):
         first = run[0]
         metrics = [StepMetrics(step=s) for s in run]
         try:
@@ -102,22 +103,6 @@ def _in_row_order(table: Table) -> Table:
     return table.with_df(order_by_row(table.df), ordered=True)
 
 
-def _runs(steps: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
-    """Steps grouped so that consecutive formula steps come together, and so do consecutive
-    lookups that one join can answer (lookup.fusable)."""
-    run: list[dict[str, Any]] = []
-    for step in steps:
-        formulas = step["op"] == "formula" and run and run[0]["op"] == "formula"
-        if formulas or lookup.fusable(run, step):
-            run.append(step)
-            continue
-        if run:
-            yield run
-        run = [step]
-    if run:
-        yield run
-
-
 def _formulas(table: Table, run: list[dict[str, Any]], ctx: PlanContext) -> tuple[Table, list[str]]:
     """A run of formula columns in as few projections as the dependencies allow.
 
@@ -126,14 +111,9 @@ def _formulas(table: Table, run: list[dict[str, Any]], ctx: PlanContext) -> tupl
     referenced expression instead would copy it into every place that reads it (an Excel operator
     reads its operands several times), and the trees would grow exponentially along a chain.
     """
-    level: dict[str, int] = {}
-    for step in run:
-        deps = [level[r] for r in references(step["expr"]) if r in level]
-        level[step["column"]] = 1 + max(deps) if deps else 0
     current = table
     hidden = set(table.hidden)
-    for depth in range(max(level.values()) + 1):
-        steps = [s for s in run if level[s["column"]] == depth]
+    for steps in formula_levels(run):
         exprs = [(s["column"], s["expr"]) for s in steps]
         df, kinds = add_expr_columns_with_kinds(
             current.df,

@@ -18,14 +18,14 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any, Final
 
 from pyspark.sql import Column, DataFrame, Observation, Window
 from pyspark.sql import functions as F  # noqa: N812 (PySpark's convention)
 
+from sheetscale_engine.core.planner import lookup_fusable
 from sheetscale_engine.spark import values as V  # noqa: N812
-from sheetscale_engine.spark.expressions import compile_expr, finished_kinds, references
+from sheetscale_engine.spark.expressions import compile_expr, finished_kinds
 from sheetscale_engine.spark.names import ROW, col
 from sheetscale_engine.spark.table import PlanContext, StepMetrics, Table
 from sheetscale_engine.spark.wildcards import wildcard_regex
@@ -78,30 +78,9 @@ def _lookup_side(steps: list[dict[str, Any]], ctx: PlanContext) -> DataFrame:
     return source.select(col(first["keyColumn"]).alias(_KEY), *values, col(ROW).alias(_LROW))
 
 
-def _group_key(step: dict[str, Any]) -> tuple[Any, ...]:
-    """Lookups with equal group keys search the same rows for the same value in the same way."""
-    return (
-        step["source"],
-        step["keyColumn"],
-        json.dumps(step["key"], sort_keys=True),
-        step["match"],
-        step.get("search", "firstToLast"),
-    )
-
-
 def fusable(group: list[dict[str, Any]], step: dict[str, Any]) -> bool:
-    """Whether ``step`` can join ``group`` (consecutive lookups) in ONE join with the source.
-
-    Worksheets often fetch several columns of the same row (=VLOOKUP(B2,Ref!A:D,2,0), ...3,0),
-    ...4,0)): one join then returns them all. Only exact and wildcard matches are fused, and not
-    when the step reads a column the group makes (its key or ifNotFound would need it first).
-    """
-    if step["op"] != "lookup" or not group or group[0]["op"] != "lookup":
-        return False
-    if step["match"] not in ("exact", "wildcard") or _group_key(step) != _group_key(group[0]):
-        return False
-    made = {g["column"] for g in group}
-    return not (references(step["key"]) | references(step.get("ifNotFound")) | {step["column"]}) & made
+    """Whether ``step`` can join ``group`` in ONE join with the source (the core's rule)."""
+    return lookup_fusable(group, step)
 
 
 def apply_group(
