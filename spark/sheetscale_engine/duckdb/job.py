@@ -19,11 +19,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
-import hashlib
 import json
 import logging
 import os
-import re
 import shutil
 import tempfile
 import time
@@ -33,8 +31,7 @@ from typing import Any, Final
 
 import duckdb
 
-from sheetscale_engine.config import ConfigValidationError, validate_config
-from sheetscale_engine.config.validate import parse_json
+from sheetscale_engine.core.config_loading import parse_config
 from sheetscale_engine.core.engine_choice import is_local_uri, local_path
 from sheetscale_engine.core.planner import step_runs, used_sources
 from sheetscale_engine.core.summary import build_error, build_summary
@@ -111,32 +108,7 @@ def load_config(uri: str) -> tuple[dict[str, Any], str]:
         raise SourceNotFoundError(
             f"The config was not found or cannot be read: {uri}", hint="Check the --config path or URI."
         ) from exc
-    digest = "sha256:" + hashlib.sha256(raw).hexdigest()
-    try:
-        config = parse_json(raw)
-    except ValueError as exc:
-        raise ConfigInvalidError(
-            f"The config {uri} is not valid JSON ({exc}).", hint="Fix the JSON syntax."
-        ) from exc
-    issues = validate_config(config, text=raw)
-    if issues:
-        raise ConfigInvalidError(
-            str(ConfigValidationError(issues, uri)),
-            hint="Fix the config (or record it again); each problem names its place in the config.",
-            step=_step_of_issue(config, issues[0].path),
-        )
-    return config, digest
-
-
-def _step_of_issue(config: Any, path: str) -> dict[str, Any] | None:
-    m = re.match(r"^steps\[(\d+)\]", path)
-    if not m or not isinstance(config, dict):
-        return None
-    steps = config.get("steps")
-    i = int(m.group(1))
-    if isinstance(steps, list) and i < len(steps) and isinstance(steps[i], dict):
-        return step_ref(steps[i])
-    return None
+    return parse_config(raw, uri)
 
 
 # ------------------------------------------------------------------------------------------------

@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import hashlib
 import json
 import logging
-import re
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -22,17 +20,14 @@ from typing import Any
 from pyspark.sql import DataFrame, Observation, SparkSession
 from pyspark.sql import functions as F  # noqa: N812 (PySpark's convention)
 
-from sheetscale_engine.config import ConfigValidationError, validate_config
-from sheetscale_engine.config.validate import parse_json
+from sheetscale_engine.core.config_loading import parse_config
 from sheetscale_engine.core.planner import used_sources
 from sheetscale_engine.errors import (
     BAD_ROW_MARKER,
     BadInputRowError,
-    ConfigInvalidError,
     EngineError,
     SourceNotFoundError,
     StepFailedError,
-    step_ref,
 )
 from sheetscale_engine.progress import Progress
 from sheetscale_engine.spark import values as V  # noqa: N812
@@ -57,34 +52,7 @@ def load_config(spark: SparkSession | None, uri: str) -> tuple[dict[str, Any], s
             f"The config was not found or cannot be read: {uri}",
             hint="Check the --config path or URI.",
         ) from exc
-    digest = "sha256:" + hashlib.sha256(raw).hexdigest()
-    try:
-        config = parse_json(raw)
-    except ValueError as exc:
-        raise ConfigInvalidError(
-            f"The config {uri} is not valid JSON ({exc}).", hint="Fix the JSON syntax."
-        ) from exc
-    issues = validate_config(config, text=raw)
-    if issues:
-        error = ConfigValidationError(issues, uri)
-        step = _step_of_issue(config, issues[0].path)
-        raise ConfigInvalidError(
-            str(error),
-            hint="Fix the config (or record it again); each problem names its place in the config.",
-            step=step,
-        )
-    return config, digest
-
-
-def _step_of_issue(config: Any, path: str) -> dict[str, Any] | None:
-    m = re.match(r"^steps\[(\d+)\]", path)
-    if not m or not isinstance(config, dict):
-        return None
-    steps = config.get("steps")
-    i = int(m.group(1))
-    if isinstance(steps, list) and i < len(steps) and isinstance(steps[i], dict):
-        return step_ref(steps[i])
-    return None
+    return parse_config(raw, uri)
 
 
 def _kind_observation(df: DataFrame, columns: list[str], totals: list[str]) -> tuple[DataFrame, Observation]:
